@@ -1,0 +1,190 @@
+import type { Clock } from './clock.ts';
+import { deadlineError, startDeadline } from './deadline.ts';
+import {
+  InvalidRequestError,
+  isJimengError,
+  type JimengError,
+  TooLargeError,
+  UpstreamError,
+} from './errors.ts';
+import type { Task } from './task.ts';
+
+export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
+const DEFAULT_DOWNLOAD_TIMEOUT_MS = 5 * 60 * 1000;
+
+export interface DownloadOptions {
+  /** Stop reading and reject with `too_large` past this many bytes. */
+  maxBytes?: number | undefined;
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+  onProgress?: ((progress: { received: number; total: number | null }) => void) | undefined;
+}
+
+export interface DownloadedVideo {
+  bytes: Uint8Array;
+  contentType: string;
+  size: number;
+}
+
+interface DownloadDeps {
+  clock: Clock;
+  fetch: typeof globalThis.fetch;
+}
+
+/**
+ * Fetches the finished video with a byte cap. The provider's links die about an hour after the
+ * query, so whoever must keep a video downloads it promptly. No Authorization header goes to
+ * the video host: it is a CDN, not the provider's API.
+ */
+export async function downloadVideo(
+  task: Pick<Task, 'videoUrl'> & Partial<Task>,
+  options: DownloadOptions,
+  deps: DownloadDeps,
+): Promise<DownloadedVideo> {
+  const taskId = task.id;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!(maxBytes > 0)) throw new InvalidRequestError('Invalid option: maxBytes must be positive.');
+  const url = task.videoUrl;
+  if (!url) {
+    const which = taskId ? `Task ${taskId}` : 'The task';
+    throw new InvalidRequestError(
+      `${which} has no video yet (status: ${task.status ?? 'unknown'}). Wait for it to be done first.`,
+      { taskId },
+    );
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS;
+  const deadline = startDeadline(deps.clock, { signal: options.signal, timeoutMs });
+  const what = `downloading the video${taskId ? ` of task ${taskId}` : ''}`;
+  try {
+    let response: Response;
+    try {
+      response = await deps.fetch(url, { signal: deadline.signal, redirect: 'follow' });
+    } catch (cause) {
+      if (deadline.reason()) throw deadlineError(deadline, what, { taskId, timeoutMs });
+      throw new UpstreamError(`Could not reach the video host while ${what}: ${describe(cause)}.`, {
+        taskId,
+        cause,
+      });
+    }
+    return await readBody(response, {
+      maxBytes,
+      taskId,
+      what,
+      expiresAt: task.videoUrlExpiresAt ?? null,
+      onProgress: options.onProgress,
+    });
+  } catch (error) {
+    if (
+      deadline.reason() &&
+      !(isJimengError(error) && ['timeout', 'aborted'].includes(error.code))
+    ) {
+      throw deadlineError(deadline, what, { taskId, timeoutMs });
+    }
+    throw error;
+  } finally {
+    deadline.dispose();
+  }
+}
+
+interface ReadContext {
+  maxBytes: number;
+  taskId: string | undefined;
+  what: string;
+  expiresAt: string | null;
+  onProgress: DownloadOptions['onProgress'];
+}
+
+async function readBody(response: Response, context: ReadContext): Promise<DownloadedVideo> {
+  const { maxBytes, taskId } = context;
+  const contentType = response.headers.get('content-type') ?? 'application/octet-stream';
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {});
+    throw new UpstreamError(statusMessage(response.status, context), {
+      taskId,
+      httpStatus: response.status,
+    });
+  }
+  if (/text\/html|application\/json|xml/i.test(contentType)) {
+    await response.body?.cancel().catch(() => {});
+    throw notVideo(contentType, context);
+  }
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  const total = Number.isFinite(declared) ? declared : null;
+  if (total !== null && total > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge(total, context);
+  }
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader = response.body?.getReader();
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (received === 0 && looksLikeMarkup(value)) {
+        await reader.cancel().catch(() => {});
+        throw notVideo(contentType, context);
+      }
+      received += value.byteLength;
+      if (received > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge(received, context, true);
+      }
+      chunks.push(value);
+      context.onProgress?.({ received, total });
+    }
+  }
+  if (received === 0)
+    throw new UpstreamError(`The video host sent an empty body while ${context.what}.`, { taskId });
+  const bytes = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { bytes, contentType, size: received };
+}
+
+function statusMessage(status: number, context: ReadContext): string {
+  const expired = context.expiresAt !== null && Date.parse(context.expiresAt) <= Date.now();
+  const hint =
+    status === 403 || status === 404 || status === 410
+      ? expired
+        ? ` The link expired at ${context.expiresAt}: query the task again for a fresh one.`
+        : ' The link may have expired: query the task again for a fresh one.'
+      : ' Try again later.';
+  return `The video host answered HTTP ${status} while ${context.what}.${hint}`;
+}
+
+function notVideo(contentType: string, context: ReadContext): JimengError {
+  return new UpstreamError(
+    `The video host sent a page (${contentType}) instead of a video while ${context.what}; the link is probably expired or blocked.`,
+    { taskId: context.taskId },
+  );
+}
+
+function tooLarge(bytes: number, context: ReadContext, partial = false): JimengError {
+  const size = partial ? `more than ${mib(context.maxBytes)}` : mib(bytes);
+  return new TooLargeError(
+    `The video is ${size}, over the ${mib(context.maxBytes)} limit while ${context.what}; share its link instead.`,
+    { taskId: context.taskId },
+  );
+}
+
+function mib(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+}
+
+function looksLikeMarkup(chunk: Uint8Array): boolean {
+  let i = 0;
+  while (
+    i < chunk.length &&
+    (chunk[i] === 0x20 || chunk[i] === 0x0a || chunk[i] === 0x0d || chunk[i] === 0x09)
+  )
+    i++;
+  return chunk[i] === 0x3c; // '<'
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown error';
+}

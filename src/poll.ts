@@ -1,0 +1,125 @@
+import type { Clock } from './clock.ts';
+import { type Deadline, deadlineError, formatDuration, startDeadline } from './deadline.ts';
+import {
+  InvalidRequestError,
+  isJimengError,
+  type JimengError,
+  TaskExpiredError,
+  TaskFailedError,
+  TaskNotFoundError,
+} from './errors.ts';
+import { pollDelayMs } from './poll-interval.ts';
+import type { Task } from './task.ts';
+
+export const DEFAULT_WAIT_TIMEOUT_MS = 15 * 60 * 1000;
+export const DEFAULT_INTERVAL_MS = 1_000;
+export const DEFAULT_MAX_INTERVAL_MS = 30_000;
+const MIN_INTERVAL_MS = 100;
+
+export interface WaitOptions {
+  signal?: AbortSignal | undefined;
+  /** Give up after this long (default 15 minutes). */
+  timeoutMs?: number | undefined;
+  /** First wait between queries; later waits grow with the time spent. */
+  intervalMs?: number | undefined;
+  maxIntervalMs?: number | undefined;
+  /** Called once per status change, the first query included. */
+  onUpdate?: ((task: Task) => void) | undefined;
+}
+
+interface PollDeps {
+  clock: Clock;
+  query: (id: string, deadline: Deadline, timeoutMs: number | undefined) => Promise<Task>;
+  random?: () => number;
+}
+
+/** Resolves with the task once it is done; rejects on a terminal failure, the deadline or the signal. */
+export async function waitForTask(id: string, options: WaitOptions, deps: PollDeps): Promise<Task> {
+  const { clock, query, random } = deps;
+  const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+  const maxIntervalMs = Math.max(intervalMs, options.maxIntervalMs ?? DEFAULT_MAX_INTERVAL_MS);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
+  if (!(intervalMs >= MIN_INTERVAL_MS)) {
+    throw new InvalidRequestError(
+      `Invalid option: intervalMs must be at least ${MIN_INTERVAL_MS} ms.`,
+    );
+  }
+  if (!(timeoutMs > 0))
+    throw new InvalidRequestError('Invalid option: timeoutMs must be positive.');
+
+  const deadline = startDeadline(clock, { signal: options.signal, timeoutMs });
+  const startedAt = clock.now();
+  let last: Task | undefined;
+  try {
+    for (;;) {
+      let retryAfterMs: number | undefined;
+      try {
+        const task = await query(id, deadline, timeoutMs);
+        if (task.status !== last?.status) options.onUpdate?.(task);
+        last = task;
+        const failure = terminalFailure(task);
+        if (failure) throw failure;
+        if (task.status === 'done') return task;
+      } catch (error) {
+        // A provider hiccup that outlasted the query's own retries is not the task's fault:
+        // keep following it until the deadline says otherwise.
+        if (deadline.reason() || !isJimengError(error) || !error.retryable) throw error;
+        retryAfterMs = error.retryAfterMs;
+      }
+      const delay = Math.max(
+        retryAfterMs ?? 0,
+        pollDelayMs(clock.now() - startedAt, { intervalMs, maxIntervalMs }, random),
+      );
+      if (delay >= deadline.remaining()) {
+        await clock.sleep(Math.max(0, deadline.remaining()), deadline.signal).catch(() => {});
+        throw waitError(deadline, id, last, timeoutMs);
+      }
+      await clock.sleep(delay, deadline.signal).catch(() => {
+        throw waitError(deadline, id, last, timeoutMs);
+      });
+    }
+  } finally {
+    deadline.dispose();
+  }
+}
+
+function waitError(
+  deadline: Deadline,
+  id: string,
+  last: Task | undefined,
+  timeoutMs: number,
+): JimengError {
+  const state = last ? ` (last status: ${last.upstreamStatus ?? last.status})` : '';
+  const error = deadlineError(deadline, `waiting for task ${id}${state}`, {
+    taskId: id,
+    requestId: last?.requestId ?? undefined,
+    timeoutMs,
+  });
+  if (error.code === 'timeout') {
+    error.message += ` The task may still finish: query it again later, or wait longer than ${formatDuration(timeoutMs)}.`;
+  }
+  return error;
+}
+
+function terminalFailure(task: Task): JimengError | undefined {
+  const details = { taskId: task.id, requestId: task.requestId ?? undefined };
+  switch (task.status) {
+    case 'failed':
+      return new TaskFailedError(
+        `Task ${task.id} failed on the provider's side. Submit it again, perhaps with another prompt.`,
+        details,
+      );
+    case 'not_found':
+      return new TaskNotFoundError(
+        `Task ${task.id} does not exist, or is older than 12 hours (the provider forgets tasks after that). Check the id.`,
+        details,
+      );
+    case 'expired':
+      return new TaskExpiredError(
+        `Task ${task.id} has expired on the provider's side. Submit it again.`,
+        details,
+      );
+    default:
+      return undefined;
+  }
+}

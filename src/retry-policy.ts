@@ -1,0 +1,49 @@
+import type { JimengError } from './errors.ts';
+
+/** HTTP statuses worth asking again; the business codes are in business-codes.ts. */
+export const retryStatusCodes: ReadonlySet<number> = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+export interface RetryPolicy {
+  retries: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** A provider asking for more than this is treated as "not now": the error is returned instead. */
+  maxRetryAfterMs: number;
+  /** How long one request may take before it counts as a failed attempt. */
+  attemptTimeoutMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  retries: 3,
+  initialDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+  attemptTimeoutMs: 30_000,
+};
+
+export function shouldRetry(error: JimengError, attempt: number, policy: RetryPolicy): boolean {
+  if (!error.retryable || attempt >= policy.retries) return false;
+  return error.retryAfterMs === undefined || error.retryAfterMs <= policy.maxRetryAfterMs;
+}
+
+/** Exponential backoff with jitter; the provider's Retry-After wins when it gives one. */
+export function retryDelayMs(
+  attempt: number,
+  error: JimengError,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
+  if (error.retryAfterMs !== undefined) return error.retryAfterMs;
+  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** attempt);
+  return ceiling / 2 + (random() * ceiling) / 2;
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}

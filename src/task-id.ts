@@ -1,0 +1,54 @@
+import { InvalidTaskIdError } from './errors.ts';
+
+/** Real ids are 19-20 digit decimals; anything past this is a paste accident, not an id. */
+export const MAX_TASK_ID_LENGTH = 128;
+
+/**
+ * Checks an id before it goes anywhere near a URL. Ids are strings: the provider's ids are
+ * larger than 2^63, so a `number` has already lost digits by the time it reaches us.
+ */
+export function assertTaskId(id: unknown): string {
+  if (typeof id !== 'string') {
+    const hint =
+      typeof id === 'number' || typeof id === 'bigint'
+        ? ' Pass it as a string: ids exceed 2^63 and a JavaScript number silently changes their last digits.'
+        : '';
+    throw new InvalidTaskIdError(`A task id must be a string, got ${typeOf(id)}.${hint}`);
+  }
+  const problem = describeProblem(id);
+  if (problem) {
+    throw new InvalidTaskIdError(`Invalid task id ${preview(id)}: ${problem}.`, { taskId: id });
+  }
+  return id;
+}
+
+export function isValidTaskId(id: unknown): id is string {
+  return typeof id === 'string' && describeProblem(id) === undefined;
+}
+
+/** The path for an id: always encoded, so an id can never address another route. */
+export function taskPath(id: string): string {
+  return `/task/${encodeURIComponent(assertTaskId(id))}`;
+}
+
+function describeProblem(id: string): string | undefined {
+  if (id.length === 0) return 'it is empty';
+  if (id.length > MAX_TASK_ID_LENGTH) return `it is longer than ${MAX_TASK_ID_LENGTH} characters`;
+  if (id.trim() !== id || /\s/.test(id)) return 'it contains whitespace';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(id)) return 'it contains control characters';
+  if (id.includes('/') || id.includes('\\')) return 'it contains a slash';
+  if (id.includes('..')) return 'it contains ".."';
+  if (/[?#%]/.test(id)) return 'it contains URL syntax (?, # or %)';
+  return undefined;
+}
+
+function preview(id: string): string {
+  const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
+  return JSON.stringify(shown);
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  return typeof value;
+}

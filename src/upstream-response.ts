@@ -1,0 +1,168 @@
+import * as v from 'valibot';
+import {
+  describeBusinessCode,
+  rateLimitCodes,
+  retryableQueryCodes,
+  SUCCESS_CODE,
+} from './business-codes.ts';
+import {
+  ApiError,
+  type JimengError,
+  RateLimitedError,
+  UnauthorizedError,
+  UpstreamError,
+} from './errors.ts';
+import { parseRetryAfter, retryStatusCodes } from './retry-policy.ts';
+import {
+  ProxyErrorSchema,
+  type UpstreamEnvelope,
+  UpstreamEnvelopeSchema,
+} from './upstream-schema.ts';
+
+/** One HTTP answer from the provider, as read off the wire. */
+export interface UpstreamResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export interface ResponseContext {
+  taskId?: string | undefined;
+  /** What was being done, for messages: "querying task 123", "submitting a video". */
+  action: string;
+  now: number;
+  /** Scrubs the token out of anything the provider echoes back. */
+  redact: (text: string) => string;
+  hasToken: boolean;
+}
+
+export interface Envelope {
+  envelope: UpstreamEnvelope;
+  json: unknown;
+  requestId: string | undefined;
+}
+
+/**
+ * Turns an answer into the envelope or a typed error. Order matters: HTML and garbage first,
+ * then the proxy's own error shape, then `code` (read before any `data.status`).
+ */
+export function readEnvelope(response: UpstreamResponse, context: ResponseContext): Envelope {
+  const { status, headers, text } = response;
+  const base = {
+    taskId: context.taskId,
+    httpStatus: status,
+    retryAfterMs: parseRetryAfter(headers.get('retry-after'), context.now),
+  };
+  const transient = status >= 500 || retryStatusCodes.has(status);
+
+  if (isHtml(headers, text)) {
+    if (status === 401 || status === 403) return fail(unauthorized(context, base));
+    if (status === 429) return fail(rateLimited(context, base));
+    return fail(
+      new UpstreamError(
+        `The provider answered HTTP ${status} with an HTML page instead of JSON while ${context.action}; it is likely down or behind a failing proxy. Try again later.`,
+        { ...base, retryable: transient },
+      ),
+    );
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    return fail(
+      new UpstreamError(
+        `The provider sent a body that is not valid JSON (HTTP ${status}, ${text.length} bytes) while ${context.action}. Try again later.`,
+        // A cut-off body is usually a dropped connection: asking again is safe for reads.
+        { ...base, retryable: true, cause },
+      ),
+    );
+  }
+
+  const proxyError = v.safeParse(ProxyErrorSchema, json);
+  if (proxyError.success) {
+    const message = context.redact(proxyError.output.error.message ?? '').slice(0, 300);
+    if (status === 401 || status === 403) return fail(unauthorized(context, base, message));
+    if (status === 429) return fail(rateLimited(context, base, message));
+    return fail(
+      new (transient ? UpstreamError : ApiError)(
+        `The provider's gateway refused ${context.action} (HTTP ${status}): ${message || 'no message'}.`,
+        { ...base, upstreamMessage: message, retryable: transient },
+      ),
+    );
+  }
+
+  const parsed = v.safeParse(UpstreamEnvelopeSchema, json);
+  if (!parsed.success) {
+    if (status === 401 || status === 403) return fail(unauthorized(context, base));
+    return fail(
+      new UpstreamError(
+        `The provider sent an unexpected body (HTTP ${status}, no numeric "code") while ${context.action}.`,
+        { ...base, retryable: transient },
+      ),
+    );
+  }
+  const envelope = parsed.output;
+  const requestId = envelope.request_id || undefined;
+  const details = { ...base, requestId };
+
+  if (envelope.code !== SUCCESS_CODE) {
+    const upstreamMessage = context.redact(envelope.message ?? '').slice(0, 300);
+    const withCode = { ...details, upstreamCode: envelope.code, upstreamMessage };
+    if (status === 401 || status === 403)
+      return fail(unauthorized(context, withCode, upstreamMessage));
+    if (rateLimitCodes.has(envelope.code) || status === 429) {
+      return fail(rateLimited(context, withCode, upstreamMessage));
+    }
+    const known = describeBusinessCode(envelope.code);
+    const meaning = known?.meaning ?? upstreamMessage ?? 'no reason given';
+    return fail(
+      new ApiError(
+        `The provider refused ${context.action}: ${meaning} (code ${envelope.code}${upstreamMessage && known ? `: ${upstreamMessage}` : ''}).`,
+        { ...withCode, retryable: retryableQueryCodes.has(envelope.code) },
+      ),
+    );
+  }
+  if (status >= 400) {
+    return fail(
+      new UpstreamError(
+        `The provider answered HTTP ${status} with a success code while ${context.action}.`,
+        { ...details, retryable: transient },
+      ),
+    );
+  }
+  return { envelope, json, requestId };
+}
+
+function unauthorized(context: ResponseContext, details: object, message?: string): JimengError {
+  const hint = context.hasToken
+    ? 'check that JIMENG_TOKEN is a valid, unexpired key'
+    : 'no token was configured: set JIMENG_TOKEN (or pass `token`)';
+  const said = message ? ` It said: ${message}.` : '';
+  return new UnauthorizedError(
+    `The provider refused the credentials while ${context.action}: ${hint}.${said}`,
+    details,
+  );
+}
+
+function rateLimited(
+  context: ResponseContext,
+  details: { retryAfterMs?: number | undefined },
+  message?: string,
+): JimengError {
+  const wait =
+    details.retryAfterMs === undefined ? 'later' : `in ${Math.ceil(details.retryAfterMs / 1000)} s`;
+  const said = message ? ` (${message})` : '';
+  return new RateLimitedError(
+    `The provider is rate limiting ${context.action}${said}; try again ${wait}.`,
+    details,
+  );
+}
+
+function isHtml(headers: Headers, text: string): boolean {
+  return /html|xml/i.test(headers.get('content-type') ?? '') || /^\s*</.test(text);
+}
+
+function fail(error: JimengError): never {
+  throw error;
+}

@@ -1,0 +1,60 @@
+import * as v from 'valibot';
+
+/**
+ * The upstream envelope, read leniently: only what we act on is checked, everything else is
+ * kept untouched in `Task.raw`. `code` comes first: when it is not 10000, `data` may be null.
+ */
+export const UpstreamEnvelopeSchema = v.looseObject({
+  code: v.number(),
+  message: v.optional(v.nullable(v.string())),
+  request_id: v.optional(v.nullable(v.string())),
+  data: v.optional(v.unknown()),
+});
+export type UpstreamEnvelope = v.InferOutput<typeof UpstreamEnvelopeSchema>;
+
+const stringList = v.pipe(
+  v.optional(v.nullable(v.array(v.unknown()))),
+  v.transform((list) => (list ?? []).filter((item): item is string => typeof item === 'string')),
+);
+
+export const UpstreamTaskDataSchema = v.looseObject({
+  status: v.optional(v.nullable(v.string())),
+  // JSON inside a string, and the provider's own example of it does not parse.
+  resp_data: v.optional(v.nullable(v.string())),
+  video_url: v.optional(v.nullable(v.string())),
+  image_urls: stringList,
+  binary_data_base64: stringList,
+});
+export type UpstreamTaskData = v.InferOutput<typeof UpstreamTaskDataSchema>;
+
+/** The proxy in front of the provider answers some errors (a bad token) in its own shape. */
+export const ProxyErrorSchema = v.looseObject({
+  error: v.looseObject({
+    message: v.optional(v.nullable(v.string())),
+    type: v.optional(v.nullable(v.string())),
+  }),
+});
+
+const optionalNumber = v.optional(v.nullable(v.number()));
+const optionalString = v.optional(v.nullable(v.string()));
+
+export const RespDataSchema = v.looseObject({
+  infer_ctx: v.looseObject({
+    created_at: optionalString,
+    request_id: optionalString,
+    params: v.optional(
+      v.looseObject({
+        ori_prompt: optionalString,
+        translate_prompt: optionalString,
+        negative_prompt: optionalString,
+        width: optionalNumber,
+        height: optionalNumber,
+        fps: optionalNumber,
+        frames: optionalNumber,
+        seed: optionalNumber,
+        aspect_ratio: optionalString,
+        req_key: optionalString,
+      }),
+    ),
+  }),
+});

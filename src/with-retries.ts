@@ -1,0 +1,59 @@
+import type { Clock } from './clock.ts';
+import { type Deadline, deadlineError, formatDuration, startDeadline } from './deadline.ts';
+import { isJimengError, type JimengError, TimeoutError } from './errors.ts';
+import { type RetryPolicy, retryDelayMs, shouldRetry } from './retry-policy.ts';
+
+export interface RetryContext {
+  clock: Clock;
+  deadline: Deadline;
+  policy: RetryPolicy;
+  /** For the deadline's message: "querying task 123". */
+  action: string;
+  taskId?: string | undefined;
+  timeoutMs?: number | undefined;
+  /** Narrows what may be retried, e.g. only refusals for a submit that must not run twice. */
+  canRetry?: (error: JimengError) => boolean;
+  random?: () => number;
+}
+
+/** Runs `attempt` until it succeeds, the error is final, retries run out or the deadline nears. */
+export async function withRetries<T>(
+  attempt: (signal: AbortSignal) => Promise<T>,
+  context: RetryContext,
+): Promise<T> {
+  const { clock, deadline, policy } = context;
+  for (let n = 0; ; n++) {
+    if (deadline.reason()) throw deadlineError(deadline, context.action, context);
+    // A hung connection must cost one attempt, not the caller's whole budget.
+    const attemptDeadline = startDeadline(clock, {
+      signal: deadline.signal,
+      timeoutMs: Math.min(policy.attemptTimeoutMs, deadline.remaining()),
+    });
+    try {
+      return await attempt(attemptDeadline.signal);
+    } catch (thrown) {
+      if (deadline.reason()) throw deadlineError(deadline, context.action, context);
+      const error =
+        attemptDeadline.reason() === 'timeout'
+          ? new TimeoutError(
+              `The provider did not answer within ${formatDuration(policy.attemptTimeoutMs)} while ${context.action}.`,
+              { taskId: context.taskId, retryable: true },
+            )
+          : thrown;
+      if (!isJimengError(error)) throw error;
+      if (!shouldRetry(error, n, policy) || (context.canRetry && !context.canRetry(error))) {
+        throw error;
+      }
+      const delay = retryDelayMs(n, error, policy, context.random);
+      // Waiting past the caller's deadline would only turn this error into a vaguer timeout.
+      if (delay >= deadline.remaining()) throw error;
+      try {
+        await clock.sleep(delay, deadline.signal);
+      } catch {
+        throw deadlineError(deadline, context.action, context);
+      }
+    } finally {
+      attemptDeadline.dispose();
+    }
+  }
+}
