@@ -24,6 +24,7 @@ export {
   UpstreamError,
 } from './errors.ts';
 export type { WaitOptions } from './poll.ts';
+export { singleFlight } from './single-flight.ts';
 export type { Task, TaskParams } from './task.ts';
 export { assertTaskId, isValidTaskId } from './task-id.ts';
 export type { TaskStatus } from './task-status.ts';
