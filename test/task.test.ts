@@ -1,0 +1,85 @@
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { parseRespData, toTask } from '../src/task.ts';
+import { normaliseStatus } from '../src/task-status.ts';
+import { UpstreamTaskDataSchema } from '../src/upstream-schema.ts';
+import { DEFAULT_URL_LIFETIME_MS, videoUrlExpiresAt } from '../src/video-url.ts';
+import done from './fixtures/done.json' with { type: 'json' };
+import doneNotJson from './fixtures/done-resp-data-not-json.json' with { type: 'json' };
+
+const ID = '14117763723766220057';
+const queriedAt = Date.UTC(2025, 4, 1, 17, 19, 24);
+
+function taskFrom(body: typeof done) {
+  return toTask(ID, v.parse(UpstreamTaskDataSchema, body.data), body.request_id, body, queriedAt);
+}
+
+describe('reading a task', () => {
+  it('reads the documented example into a plain task', () => {
+    const task = taskFrom(done);
+    expect(task).toMatchObject({
+      id: ID,
+      status: 'done',
+      upstreamStatus: 'done',
+      imageUrls: [],
+      imagesBase64: [],
+      requestId: '20250502011924C67A8E37411A922F5942',
+      params: {
+        aspectRatio: '9:16',
+        width: 1280,
+        height: 720,
+        fps: 24,
+        frames: 121,
+        durationSeconds: 5.04,
+        seed: 1460981510,
+        modelKey: 'vgfm_t2v_l20',
+      },
+    });
+    expect(task.params?.prompt).toMatch(/^A golden retriever/);
+    expect(task.params?.prompt).toContain('"May Day Self-Guided Tour"');
+    expect(task.params?.negativePrompt).toMatch(/^Worst quality/);
+    expect(task.videoUrl).toBe(done.data.video_url);
+    expect(JSON.parse(JSON.stringify(task))).toEqual(task);
+  });
+
+  it('keeps the task when resp_data does not parse, as on the provider page', () => {
+    const task = taskFrom(doneNotJson);
+    expect(task.status).toBe('done');
+    expect(task.videoUrl).toBe(doneNotJson.data.video_url);
+    expect(task.params).toBeNull();
+    expect((task.raw as typeof doneNotJson).data.resp_data).toBe(doneNotJson.data.resp_data);
+  });
+
+  it('reads the expiry the CDN put in the path (6813bb31 = 2025-05-01 18:19:29 UTC)', () => {
+    expect(taskFrom(done).videoUrlExpiresAt).toBe('2025-05-01T18:19:29.000Z');
+  });
+
+  it('falls back to the query time plus a margin under an hour', () => {
+    const at = videoUrlExpiresAt('https://cdn.example/v/abc.mp4', queriedAt);
+    expect(at - queriedAt).toBe(DEFAULT_URL_LIFETIME_MS);
+    expect(DEFAULT_URL_LIFETIME_MS).toBeLessThan(60 * 60 * 1000);
+    expect(videoUrlExpiresAt('not a url', queriedAt)).toBe(queriedAt + DEFAULT_URL_LIFETIME_MS);
+    expect(videoUrlExpiresAt('https://cdn.example/v.mp4?x-expires=1746123569', queriedAt)).toBe(
+      1746123569000,
+    );
+  });
+
+  it('maps the documented statuses and never crashes on others', () => {
+    expect(normaliseStatus('in_queue')).toBe('queued');
+    expect(normaliseStatus('processing')).toBe('processing');
+    expect(normaliseStatus('generating')).toBe('processing');
+    expect(normaliseStatus('done')).toBe('done');
+    expect(normaliseStatus('failed')).toBe('failed');
+    expect(normaliseStatus('not_found')).toBe('not_found');
+    expect(normaliseStatus('expired')).toBe('expired');
+    expect(normaliseStatus('rendering_v2')).toBe('unknown');
+    expect(normaliseStatus('__proto__')).toBe('unknown');
+    expect(normaliseStatus(null)).toBe('unknown');
+  });
+
+  it('gives null params for a resp_data of the wrong shape', () => {
+    expect(parseRespData('[]')).toBeNull();
+    expect(parseRespData('{"infer_ctx": 3}')).toBeNull();
+    expect(parseRespData('')).toBeNull();
+  });
+});
