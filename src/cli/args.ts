@@ -1,0 +1,128 @@
+import { parseArgs } from 'node:util';
+import { JimengError } from '../errors.ts';
+
+export const USAGE = `Usage:
+  jimeng task <id> [--wait] [--out clip.mp4] [--json] [--timeout 15m]
+  jimeng create "<prompt>" [--aspect 16:9] [--seed N] [--image URL]... [--wait] [--out clip.mp4] [--json]
+
+Environment:
+  JIMENG_TOKEN      the provider's API key (required)
+  JIMENG_BASE_URL   the API base URL (default https://api.gpt.ge)
+
+Options:
+  --wait            follow the task until it is done (status on stderr)
+  --out FILE        download the finished video to FILE (implies --wait)
+  --json            print the task as JSON on stdout
+  --timeout T       give up waiting after T (e.g. 90s, 15m; default 15m)
+  --interval T      first wait between queries (default 1s)
+  -h, --help        show this help
+  -v, --version     show the version`;
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'task'; id: string; flags: CommonFlags }
+  | {
+      kind: 'create';
+      prompt: string;
+      aspectRatio: string | undefined;
+      seed: number | undefined;
+      imageUrls: string[];
+      flags: CommonFlags;
+    };
+
+export interface CommonFlags {
+  wait: boolean;
+  out: string | undefined;
+  json: boolean;
+  timeoutMs: number | undefined;
+  intervalMs: number | undefined;
+}
+
+/** Turns argv (without the runtime and script) into a command, or a usage error. */
+export function parseCommand(argv: string[]): Command {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw usage(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  const [name, arg, ...rest] = positionals;
+  if (rest.length) throw usage(`unexpected argument ${JSON.stringify(rest[0])}`);
+  const flags: CommonFlags = {
+    wait: Boolean(values.wait || values.out),
+    out: values.out,
+    json: Boolean(values.json),
+    timeoutMs:
+      values.timeout === undefined ? undefined : parseDuration(values.timeout, '--timeout'),
+    intervalMs:
+      values.interval === undefined ? undefined : parseDuration(values.interval, '--interval'),
+  };
+  if (name === 'task') {
+    if (arg === undefined) throw usage('jimeng task needs a task id');
+    return { kind: 'task', id: arg, flags };
+  }
+  if (name === 'create') {
+    if (arg === undefined) throw usage('jimeng create needs a prompt');
+    let seed: number | undefined;
+    if (values.seed !== undefined) {
+      if (!/^-?\d+$/.test(values.seed)) throw usage('--seed must be an integer');
+      seed = Number(values.seed);
+    }
+    return {
+      kind: 'create',
+      prompt: arg,
+      aspectRatio: values.aspect,
+      seed,
+      imageUrls: values.image ?? [],
+      flags,
+    };
+  }
+  if (name === undefined) return { kind: 'help' };
+  throw usage(`unknown command ${JSON.stringify(name)}`);
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      wait: { type: 'boolean' },
+      out: { type: 'string', short: 'o' },
+      json: { type: 'boolean' },
+      timeout: { type: 'string' },
+      interval: { type: 'string' },
+      aspect: { type: 'string' },
+      seed: { type: 'string' },
+      image: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+}
+
+/** "90", "90s", "1.5m", "500ms", "1h" -> milliseconds. */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw usage(`${flag} takes a duration like 90s or 15m, got ${JSON.stringify(text)}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
+  const ms = Number(match[1]) * unit;
+  if (!(ms > 0)) throw usage(`${flag} must be positive`);
+  return ms;
+}
+
+/** A mistake in the command line itself: exit code 2, and the hint to read --help. */
+export class UsageError extends JimengError {
+  override name = 'UsageError' as const;
+  constructor(message: string) {
+    super('invalid_request', message);
+  }
+}
+
+function usage(message: string): UsageError {
+  return new UsageError(`${message}. Run jimeng --help for usage.`);
+}

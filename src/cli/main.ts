@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// The CLI's only contact with its runtime: argv, env, stdio, files and Ctrl-C. Node, Bun and
+// Deno all provide these through their Node compatibility, so one entry serves all three.
+import { writeFile } from 'node:fs/promises';
+import process from 'node:process';
+import { runCli } from './run.ts';
+import { VERSION } from './version.ts';
+
+const controller = new AbortController();
+process.once('SIGINT', () => controller.abort());
+process.once('SIGTERM', () => controller.abort());
+
+const code = await runCli(process.argv.slice(2), {
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
+  writeFile: (path, bytes) => writeFile(path, bytes),
+  signal: controller.signal,
+  version: VERSION,
+});
+process.exitCode = code;

@@ -1,0 +1,162 @@
+import { createClient, type JimengClient } from '../client.ts';
+import type { Clock } from '../clock.ts';
+import { isJimengError } from '../errors.ts';
+import type { Task } from '../task.ts';
+import { type Command, type CommonFlags, parseCommand, USAGE, UsageError } from './args.ts';
+import { createStatusLine } from './status-line.ts';
+
+/** Everything the CLI needs from its runtime, so the logic itself runs anywhere. */
+export interface CliIO {
+  env: Record<string, string | undefined>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stderrIsTTY: boolean;
+  writeFile: (path: string, bytes: Uint8Array) => Promise<void>;
+  signal?: AbortSignal;
+  fetch?: typeof globalThis.fetch;
+  clock?: Clock;
+  version: string;
+}
+
+/** Runs one command; resolves with the process exit code and never rejects. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommand(argv);
+  } catch (error) {
+    return fail(io, error);
+  }
+  if (command.kind === 'help') {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (command.kind === 'version') {
+    io.stdout(`${io.version}\n`);
+    return 0;
+  }
+  const token = io.env.JIMENG_TOKEN?.trim();
+  if (!token) {
+    return fail(
+      io,
+      new UsageError(
+        'JIMENG_TOKEN is not set: export your API key first (npm start shows a demo without one)',
+      ),
+    );
+  }
+  const client = createClient({
+    token,
+    baseURL: io.env.JIMENG_BASE_URL,
+    fetch: io.fetch,
+    clock: io.clock,
+  });
+  try {
+    const id = command.kind === 'task' ? command.id : await submit(client, command, io);
+    const task = await follow(client, id, command.flags, io);
+    if (command.flags.out) await save(client, task, command.flags.out, io);
+    io.stdout(command.flags.json ? `${JSON.stringify(task, null, 2)}\n` : describe(task));
+    return 0;
+  } catch (error) {
+    return fail(io, error);
+  }
+}
+
+async function submit(
+  client: JimengClient,
+  command: Extract<Command, { kind: 'create' }>,
+  io: CliIO,
+) {
+  const created = await client.createVideo(
+    {
+      prompt: command.prompt,
+      aspectRatio: command.aspectRatio as never,
+      seed: command.seed,
+      imageUrls: command.imageUrls.length ? command.imageUrls : undefined,
+    },
+    { signal: io.signal },
+  );
+  io.stderr(`submitted task ${created.taskId}\n`);
+  if (!command.flags.wait && !command.flags.json) io.stdout(`${created.taskId}\n`);
+  return created.taskId;
+}
+
+async function follow(
+  client: JimengClient,
+  id: string,
+  flags: CommonFlags,
+  io: CliIO,
+): Promise<Task> {
+  if (!flags.wait) return client.getTask(id, { signal: io.signal });
+  const now = io.clock?.now ?? (() => Date.now());
+  const status = createStatusLine({ write: io.stderr, isTTY: io.stderrIsTTY }, now);
+  try {
+    return await client.waitForTask(id, {
+      signal: io.signal,
+      timeoutMs: flags.timeoutMs,
+      intervalMs: flags.intervalMs,
+      onUpdate: (task) => status.task(task),
+    });
+  } finally {
+    status.end();
+  }
+}
+
+async function save(client: JimengClient, task: Task, path: string, io: CliIO) {
+  const now = io.clock?.now ?? (() => Date.now());
+  const progress = createStatusLine({ write: io.stderr, isTTY: io.stderrIsTTY }, now);
+  let shownPercent = -1;
+  try {
+    const video = await client.downloadVideo(task, {
+      signal: io.signal,
+      onProgress: ({ received, total }) => {
+        const percent = total ? Math.floor((received / total) * 10) * 10 : -1;
+        if (percent === shownPercent && !io.stderrIsTTY) return;
+        shownPercent = percent;
+        progress.show(
+          `downloading ${kib(received)}${total ? ` of ${kib(total)} (${Math.floor((received / total) * 100)}%)` : ''}`,
+        );
+      },
+    });
+    await io.writeFile(path, video.bytes);
+    progress.end();
+    io.stderr(`saved ${kib(video.size)} to ${path}\n`);
+  } finally {
+    progress.end();
+  }
+}
+
+function describe(task: Task): string {
+  const lines = [
+    `task    ${task.id}`,
+    `status  ${task.status}${task.status === 'unknown' ? ` (${task.upstreamStatus})` : ''}`,
+  ];
+  if (task.videoUrl) lines.push(`video   ${task.videoUrl}`, `expires ${task.videoUrlExpiresAt}`);
+  const p = task.params;
+  if (p?.prompt) lines.push(`prompt  ${p.prompt}`);
+  if (p) {
+    const facts = [
+      p.width && p.height ? `${p.width}x${p.height}` : null,
+      p.durationSeconds ? `${p.durationSeconds} s` : null,
+      p.fps ? `${p.fps} fps` : null,
+      p.seed !== null ? `seed ${p.seed}` : null,
+    ].filter(Boolean);
+    if (facts.length) lines.push(`format  ${facts.join(' · ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function fail(io: CliIO, error: unknown): number {
+  if (isJimengError(error)) {
+    io.stderr(`jimeng: ${error.message} [${error.code}]\n`);
+    return error instanceof UsageError ? 2 : error.code === 'aborted' ? 130 : 1;
+  }
+  io.stderr(
+    `jimeng: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  return 1;
+}
+
+function kib(bytes: number): string {
+  return bytes < 1024 * 1024
+    ? `${Math.ceil(bytes / 1024)} KiB`
+    : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

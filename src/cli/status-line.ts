@@ -1,0 +1,50 @@
+import { formatDuration } from '../deadline.ts';
+import type { Task } from '../task.ts';
+
+const words: Record<Task['status'], string> = {
+  queued: 'queued',
+  processing: 'generating',
+  done: 'done',
+  failed: 'failed',
+  not_found: 'not found',
+  expired: 'expired',
+  unknown: 'in an unknown state',
+};
+
+export interface StatusOutput {
+  write(text: string): void;
+  isTTY: boolean;
+}
+
+/**
+ * Progress on stderr: one live line redrawn on a terminal, plain lines (one per change) in a
+ * pipe or a CI log, where carriage returns would only make a mess.
+ */
+export function createStatusLine(out: StatusOutput, now: () => number) {
+  const startedAt = now();
+  let last = '';
+  let live = false;
+  return {
+    task(task: Task) {
+      const upstream =
+        task.upstreamStatus && task.status === 'unknown' ? ` (${task.upstreamStatus})` : '';
+      const text = `task ${task.id}: ${words[task.status]}${upstream}`;
+      this.show(text);
+    },
+    show(text: string) {
+      const line = `${text} · ${formatDuration(now() - startedAt)}`;
+      if (out.isTTY) {
+        out.write(`\r\x1b[2K${line}`);
+        live = true;
+      } else if (text !== last) {
+        out.write(`${line}\n`);
+      }
+      last = text;
+    },
+    /** Ends a live line so the next output starts on a fresh one. */
+    end() {
+      if (live) out.write('\n');
+      live = false;
+    },
+  };
+}
