@@ -3,6 +3,8 @@ export type { CallOptions, ClientOptions, CreatedTask, JimengClient } from './cl
 export { createClient, DEFAULT_BASE_URL } from './client.ts';
 export type { Clock } from './clock.ts';
 export { acceleratedClock, systemClock } from './clock.ts';
+export type { ConcurrencyLimit, RunOptions } from './concurrency-limit.ts';
+export { createConcurrencyLimit } from './concurrency-limit.ts';
 export type { AspectRatio, CreateVideoOptions } from './create-video-options.ts';
 export { imageAspectRatios, MAX_PROMPT_LENGTH, textAspectRatios } from './create-video-options.ts';
 export type { DownloadedVideo, DownloadOptions } from './download-video.ts';
@@ -29,3 +31,5 @@ export type { Task, TaskParams } from './task.ts';
 export { assertTaskId, isValidTaskId } from './task-id.ts';
 export type { TaskStatus } from './task-status.ts';
 export { isTerminalStatus } from './task-status.ts';
+export type { FollowOptions, TaskWatcher } from './task-watcher.ts';
+export { createTaskWatcher } from './task-watcher.ts';

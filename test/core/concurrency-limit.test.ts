@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { createConcurrencyLimit } from '../../src/concurrency-limit.ts';
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+describe('createConcurrencyLimit', () => {
+  it('never runs more than max at once and keeps arrival order', async () => {
+    const limit = createConcurrencyLimit(2);
+    const gates = [deferred(), deferred(), deferred(), deferred()];
+    const started: number[] = [];
+    const runs = gates.map((gate, i) =>
+      limit.run(async () => {
+        started.push(i);
+        await gate.promise;
+        return i;
+      }),
+    );
+    await Promise.resolve();
+    expect(started).toEqual([0, 1]);
+    expect(limit.active).toBe(2);
+    expect(limit.queued).toBe(2);
+    gates[1]?.resolve();
+    await runs[1];
+    await Promise.resolve();
+    expect(started).toEqual([0, 1, 2]);
+    for (const gate of gates) gate.resolve();
+    expect(await Promise.all(runs)).toEqual([0, 1, 2, 3]);
+    expect(limit.peak).toBe(2);
+    expect(limit.active).toBe(0);
+  });
+
+  it('tells a waiter its place in line and each move forward', async () => {
+    const limit = createConcurrencyLimit(1);
+    const gate = deferred();
+    const first = limit.run(() => gate.promise);
+    const second = deferred();
+    const positions: number[] = [];
+    const secondRun = limit.run(() => second.promise);
+    const third = limit.run(async () => {}, { onQueued: (p) => positions.push(p) });
+    expect(positions).toEqual([2]);
+    gate.resolve();
+    await first;
+    await Promise.resolve();
+    expect(positions).toEqual([2, 1]);
+    second.resolve();
+    await Promise.all([secondRun, third]);
+  });
+
+  it('a waiter whose signal aborts leaves the line and rejects with its reason', async () => {
+    const limit = createConcurrencyLimit(1);
+    const gate = deferred();
+    const first = limit.run(() => gate.promise);
+    const controller = new AbortController();
+    let ran = false;
+    const waiting = limit.run(
+      async () => {
+        ran = true;
+      },
+      { signal: controller.signal },
+    );
+    controller.abort(new Error('gone'));
+    await expect(waiting).rejects.toThrow('gone');
+    expect(limit.queued).toBe(0);
+    gate.resolve();
+    await first;
+    expect(ran).toBe(false);
+  });
+
+  it('a task that throws synchronously still frees its slot', async () => {
+    const limit = createConcurrencyLimit(1);
+    await expect(
+      limit.run(() => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(limit.active).toBe(0);
+    await expect(limit.run(async () => 1)).resolves.toBe(1);
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { Task } from '../../src/index.ts';
+import { createTaskWatcher } from '../../src/task-watcher.ts';
+
+function task(id: string, status: Task['status']): Task {
+  return {
+    id,
+    status,
+    upstreamStatus: status,
+    videoUrl: status === 'done' ? 'https://cdn.example/v.mp4' : null,
+    videoUrlExpiresAt: null,
+    imageUrls: [],
+    imagesBase64: [],
+    params: null,
+    requestId: 'req-1',
+    checkedAt: new Date(0).toISOString(),
+    raw: null,
+  };
+}
+
+/** A fake `waitForTask` the test drives by hand. */
+function manualWait() {
+  const loops: {
+    id: string;
+    signal: AbortSignal | undefined;
+    update: (t: Task) => void;
+    finish: (t: Task) => void;
+    fail: (e: unknown) => void;
+  }[] = [];
+  const wait = (
+    id: string,
+    options: { signal?: AbortSignal | undefined; onUpdate?: ((t: Task) => void) | undefined },
+  ) =>
+    new Promise<Task>((resolve, reject) => {
+      options.signal?.addEventListener('abort', () => reject(options.signal?.reason));
+      loops.push({
+        id,
+        signal: options.signal,
+        update: (t) => options.onUpdate?.(t),
+        finish: resolve,
+        fail: reject,
+      });
+    });
+  return { loops, wait };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('createTaskWatcher', () => {
+  it('two followers of one task share one loop and both get the result', async () => {
+    const { loops, wait } = manualWait();
+    const watcher = createTaskWatcher(wait);
+    const seenA: string[] = [];
+    const seenB: string[] = [];
+    const a = watcher.follow('1', { onUpdate: (t) => seenA.push(t.status) });
+    await tick();
+    loops[0]?.update(task('1', 'queued'));
+    const b = watcher.follow('1', { onUpdate: (t) => seenB.push(t.status) });
+    await tick();
+    expect(loops).toHaveLength(1);
+    expect(watcher.watching).toBe(1);
+    loops[0]?.update(task('1', 'processing'));
+    loops[0]?.finish(task('1', 'done'));
+    expect((await a).status).toBe('done');
+    expect((await b).status).toBe('done');
+    expect(seenA).toEqual(['queued', 'processing']);
+    // The late follower hears the last known status at once.
+    expect(seenB).toEqual(['queued', 'processing']);
+    expect(watcher.watching).toBe(0);
+  });
+
+  it('a failure reaches every follower', async () => {
+    const { loops, wait } = manualWait();
+    const watcher = createTaskWatcher(wait);
+    const a = watcher.follow('2');
+    const b = watcher.follow('2');
+    await tick();
+    loops[0]?.fail(new Error('task failed'));
+    await expect(a).rejects.toThrow('task failed');
+    await expect(b).rejects.toThrow('task failed');
+  });
+
+  it('the loop stops only when its last follower leaves', async () => {
+    const { loops, wait } = manualWait();
+    const watcher = createTaskWatcher(wait);
+    const one = new AbortController();
+    const two = new AbortController();
+    const a = watcher.follow('3', { signal: one.signal });
+    const b = watcher.follow('3', { signal: two.signal });
+    await tick();
+    one.abort(new Error('bye'));
+    await expect(a).rejects.toThrow('bye');
+    expect(loops[0]?.signal?.aborted).toBe(false);
+    two.abort(new Error('bye too'));
+    await expect(b).rejects.toThrow('bye too');
+    expect(loops[0]?.signal?.aborted).toBe(true);
+    expect(watcher.watching).toBe(0);
+    // A new follower after that starts afresh.
+    const c = watcher.follow('3');
+    await tick();
+    expect(loops).toHaveLength(2);
+    loops[1]?.finish(task('3', 'done'));
+    expect((await c).status).toBe('done');
+  });
+});
