@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createClient, JimengError } from '../../src/index.ts';
+import { FIXTURE_TASK_ID, SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
+import { type Harness, startHarness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => h.sim.reset());
+
+async function rejection(promise: Promise<unknown>): Promise<JimengError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(JimengError);
+    return error as JimengError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('getTask', () => {
+  it('returns the finished fixture task with its exact id, video and parameters', async () => {
+    const task = await h.client.getTask(FIXTURE_TASK_ID);
+    expect(task.id).toBe(FIXTURE_TASK_ID);
+    expect(task.status).toBe('done');
+    expect(task.videoUrl).toMatch(/^https?:\/\//);
+    expect(Date.parse(task.videoUrlExpiresAt ?? '')).toBeGreaterThan(0);
+    expect(task.params?.fps).toBe(24);
+    expect(task.requestId).toMatch(/^\w+$/);
+  });
+
+  it('follows a task through in_queue and generating to done', async () => {
+    const id = h.sim.addTask({ durationMs: 60_000, prompt: 'a cat' });
+    const first = await h.client.getTask(id);
+    expect(first).toMatchObject({ status: 'queued', upstreamStatus: 'in_queue', videoUrl: null });
+  });
+
+  it('returns not_found for an unknown id instead of throwing', async () => {
+    const task = await h.client.getTask('99999999999999999999');
+    expect(task.status).toBe('not_found');
+  });
+
+  it('refuses an invalid id before any request', async () => {
+    const error = await rejection(h.client.getTask('../admin'));
+    expect(error.code).toBe('invalid_task_id');
+    expect(h.sim.requests).toHaveLength(0);
+  });
+
+  it('sends ids URL-encoded', async () => {
+    await h.client.getTask('abc:def@x');
+    expect(h.sim.requests[0]?.path).toBe('/task/abc%3Adef%40x');
+  });
+
+  it('keeps the task when resp_data does not parse', async () => {
+    h.sim.fault({ kind: 'resp-data-not-json' });
+    const task = await h.client.getTask(FIXTURE_TASK_ID);
+    expect(task.status).toBe('done');
+    expect(task.params).toBeNull();
+    expect(task.videoUrl).toBeTruthy();
+  });
+});
+
+describe('errors', () => {
+  it('a refused token is unauthorized and never shows the token', async () => {
+    const secret = 'sk-live-SUPERSECRET-0123456789';
+    const client = createClient({ token: secret, baseURL: h.server.url, clock: h.clock });
+    const error = await rejection(client.getTask(FIXTURE_TASK_ID));
+    expect(error.code).toBe('unauthorized');
+    expect(error.httpStatus).toBe(401);
+    expect(error.message).toMatch(/JIMENG_TOKEN/);
+    for (const text of [error.message, JSON.stringify(error), String(error), error.stack ?? '']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it('a missing token says which setting to fill in', async () => {
+    const client = createClient({ baseURL: h.server.url, clock: h.clock });
+    const error = await rejection(client.getTask(FIXTURE_TASK_ID));
+    expect(error.code).toBe('unauthorized');
+    expect(error.message).toMatch(/no token was configured.*JIMENG_TOKEN/);
+  });
+
+  it('a 429 is retried after its Retry-After', async () => {
+    h.sim.fault({ kind: 'status', status: 429, retryAfter: '2' });
+    const started = h.clock.now();
+    const task = await h.client.getTask(FIXTURE_TASK_ID);
+    expect(task.status).toBe('done');
+    expect(h.taskQueries()).toHaveLength(2);
+    expect(h.clock.now() - started).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('5xx answers are retried, then reported with the status and request id', async () => {
+    h.sim.fault({ kind: 'status', status: 503, times: 1 });
+    await expect(h.client.getTask(FIXTURE_TASK_ID)).resolves.toMatchObject({ status: 'done' });
+    h.sim.reset();
+    h.sim.fault({ kind: 'status', status: 500, times: 10 });
+    const error = await rejection(h.client.getTask(FIXTURE_TASK_ID));
+    expect(error.code).toBe('api_error');
+    expect(error.upstreamCode).toBe(50500);
+    expect(error.httpStatus).toBe(500);
+    expect(error.requestId).toBeTruthy();
+    expect(error.message).toContain(error.requestId);
+    expect(h.taskQueries()).toHaveLength(4); // the first try and 3 retries
+  });
+
+  it('an HTML error page is an upstream_error, not a crash', async () => {
+    h.sim.fault({ kind: 'html', status: 502, times: 10 });
+    const error = await rejection(h.client.getTask(FIXTURE_TASK_ID, { timeoutMs: 60_000 }));
+    expect(error.code).toBe('upstream_error');
+    expect(error.httpStatus).toBe(502);
+    expect(error.message).toMatch(/HTML/);
+  });
+
+  it('a truncated body is retried, and reported as unparsable when it persists', async () => {
+    h.sim.fault({ kind: 'truncated-json' });
+    await expect(h.client.getTask(FIXTURE_TASK_ID)).resolves.toMatchObject({ status: 'done' });
+    h.sim.fault({ kind: 'truncated-json', times: 10 });
+    const error = await rejection(h.client.getTask(FIXTURE_TASK_ID));
+    expect(error.code).toBe('upstream_error');
+    expect(error.message).toMatch(/not valid JSON/);
+  });
+
+  it('a dropped connection is retried', async () => {
+    h.sim.fault({ kind: 'reset' });
+    await expect(h.client.getTask(FIXTURE_TASK_ID)).resolves.toMatchObject({ status: 'done' });
+    expect(h.taskQueries()).toHaveLength(2);
+  });
+
+  it("the proxy's 401 shape and a 403 business body are both unauthorized", async () => {
+    h.sim.fault({ kind: 'proxy-error', status: 401, message: `bad key ${SIMULATOR_TOKEN}` });
+    const error = await rejection(h.client.getTask(FIXTURE_TASK_ID));
+    expect(error.code).toBe('unauthorized');
+    expect(error.message).not.toContain(SIMULATOR_TOKEN);
+  });
+
+  it('a moderation refusal on a query is an api_error with the code explained', async () => {
+    h.sim.fault({ kind: 'code', code: 50511, route: 'task' });
+    const error = await rejection(h.client.getTask(FIXTURE_TASK_ID));
+    expect(error).toMatchObject({ code: 'api_error', upstreamCode: 50511 });
+    expect(error.message).toMatch(/moderation/);
+  });
+
+  it('timeoutMs bounds the whole call, retries included, when the provider hangs', async () => {
+    h.sim.fault({ kind: 'hang', times: 10 });
+    const started = h.clock.now();
+    const error = await rejection(h.client.getTask(FIXTURE_TASK_ID, { timeoutMs: 5_000 }));
+    expect(error.code).toBe('timeout');
+    const spent = h.clock.now() - started;
+    expect(spent).toBeGreaterThanOrEqual(5_000);
+    expect(spent).toBeLessThan(8_000);
+  });
+
+  it('a hung attempt is cut off and retried within the budget', async () => {
+    h.sim.fault({ kind: 'hang' });
+    const task = await h.client.getTask(FIXTURE_TASK_ID, { timeoutMs: 120_000 });
+    expect(task.status).toBe('done');
+  });
+
+  it('an abort ends the call at once, even mid-request', async () => {
+    h.sim.fault({ kind: 'hang' });
+    const controller = new AbortController();
+    const pending = h.client.getTask(FIXTURE_TASK_ID, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    const error = await rejection(pending);
+    expect(error.code).toBe('aborted');
+  });
+
+  it('an already-aborted signal sends nothing', async () => {
+    const error = await rejection(
+      h.client.getTask(FIXTURE_TASK_ID, { signal: AbortSignal.abort() }),
+    );
+    expect(error.code).toBe('aborted');
+    expect(h.sim.requests).toHaveLength(0);
+  });
+
+  it('an unreachable provider is an upstream_error naming the setting to check', async () => {
+    const client = createClient({
+      token: 't',
+      baseURL: 'http://127.0.0.1:9',
+      retries: 0,
+      clock: h.clock,
+    });
+    const error = await rejection(client.getTask(FIXTURE_TASK_ID));
+    expect(error.code).toBe('upstream_error');
+    expect(error.message).toMatch(/JIMENG_BASE_URL/);
+  });
+});
