@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { JimengError, Task } from '../../src/index.ts';
+import { type Harness, startHarness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => h.sim.reset());
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: JimengError) => error,
+  );
+
+describe('waitForTask', () => {
+  it('resolves when the task is done, reporting each status change once', async () => {
+    const id = h.sim.addTask({ durationMs: 20_000 });
+    const seen: string[] = [];
+    const task = await h.client.waitForTask(id, { onUpdate: (t: Task) => seen.push(t.status) });
+    expect(task.status).toBe('done');
+    expect(task.videoUrl).toBeTruthy();
+    expect(seen).toEqual(['queued', 'processing', 'done']);
+  });
+
+  it('rejects with the terminal failure: failed, expired, not_found', async () => {
+    const failed = h.sim.addTask({ durationMs: 3_000, outcome: 'failed' });
+    const expired = h.sim.addTask({ durationMs: 3_000, outcome: 'expired' });
+    await expect(failure(h.client.waitForTask(failed))).resolves.toMatchObject({
+      code: 'task_failed',
+      taskId: failed,
+    });
+    await expect(failure(h.client.waitForTask(expired))).resolves.toMatchObject({
+      code: 'task_expired',
+    });
+    const missing = await failure(h.client.waitForTask('12345678901234567890'));
+    expect(missing.code).toBe('task_not_found');
+    expect(missing.message).toMatch(/12 hours/);
+  });
+
+  it('does not spin on an unknown status and times out with the last status named', async () => {
+    const id = h.sim.addTask({ durationMs: 1_000, outcome: { status: 'rendering_v2' } });
+    const error = await failure(
+      h.client.waitForTask(id, { timeoutMs: 120_000, intervalMs: 1_000 }),
+    );
+    expect(error.code).toBe('timeout');
+    expect(error.message).toMatch(/rendering_v2/);
+    // Two minutes with waits of at least a second that grow: far fewer than 120 queries.
+    expect(h.taskQueries().length).toBeLessThan(60);
+    expect(h.taskQueries().length).toBeGreaterThan(5);
+  });
+
+  it('keeps following through a provider outage that outlasts one query', async () => {
+    const id = h.sim.addTask({ durationMs: 30_000 });
+    h.sim.fault({ kind: 'html', status: 502, times: 6, route: 'task' });
+    const task = await h.client.waitForTask(id);
+    expect(task.status).toBe('done');
+  });
+
+  it('stops at once on a final error such as a refused token', async () => {
+    h.sim.fault({ kind: 'proxy-error', status: 401, route: 'task' });
+    const error = await failure(h.client.waitForTask('12345678901234567891'));
+    expect(error.code).toBe('unauthorized');
+    expect(h.taskQueries()).toHaveLength(1);
+  });
+
+  it('rejects with aborted the moment the signal fires, even mid-sleep', async () => {
+    const id = h.sim.addTask({ durationMs: 3_600_000 });
+    const controller = new AbortController();
+    const pending = failure(
+      h.client.waitForTask(id, { signal: controller.signal, intervalMs: 60_000 }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const before = h.taskQueries().length;
+    const abortedAt = performance.now();
+    controller.abort();
+    const error = await pending;
+    expect(error.code).toBe('aborted');
+    expect(performance.now() - abortedAt).toBeLessThan(50);
+    expect(h.taskQueries().length).toBe(before);
+  });
+
+  it('many concurrent waits settle without leaving timers behind', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const ids = Array.from({ length: 200 }, () => h.sim.addTask({ durationMs: 5_000 }));
+    const controller = new AbortController();
+    const done = ids.slice(0, 100).map((id) => h.client.waitForTask(id));
+    const aborted = ids
+      .slice(100)
+      .map((id) => failure(h.client.waitForTask(id, { signal: controller.signal })));
+    await Promise.all(done);
+    controller.abort();
+    await Promise.all(aborted);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
+  it('refuses an interval that would hammer the provider', async () => {
+    await expect(failure(h.client.waitForTask('1', { intervalMs: 1 }))).resolves.toMatchObject({
+      code: 'invalid_request',
+    });
+  });
+});
