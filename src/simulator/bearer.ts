@@ -1,0 +1,13 @@
+import { proxyError } from './envelope.ts';
+
+export const SIMULATOR_TOKEN = 'sim-token';
+
+/**
+ * The proxy checks the token before the provider sees anything, and answers in its own shape.
+ * The message never echoes the presented token: it would end up in logs.
+ */
+export function checkBearer(request: Request, token: string, at: number): Response | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization') ?? '');
+  if (match?.[1]?.trim() === token) return undefined;
+  return proxyError(401, 'invalid token', at);
+}

@@ -1,0 +1,31 @@
+/** The provider's success code: success is `code == 10000`, not the HTTP status. */
+export const SUCCESS_CODE = 10000;
+
+// The documented Jimeng video codes, with the HTTP status the provider pairs them with.
+const codes: Record<number, { status: number; message: string }> = {
+  50215: { status: 400, message: 'Input invalid for this service' },
+  50411: { status: 400, message: 'Pre Img Risk Not Pass' },
+  50412: { status: 400, message: 'Text Risk Not Pass: the prompt failed moderation' },
+  50413: { status: 400, message: 'Post Text Risk Not Pass: sensitive or copyrighted words' },
+  50429: { status: 429, message: 'Request Has Reached API Limit, Please Try Later' },
+  50430: { status: 429, message: 'Request Has Reached API Concurrent Limit, Please Try Later' },
+  50500: { status: 500, message: 'Internal Error' },
+  50501: { status: 500, message: 'Internal RPC Error' },
+  50511: { status: 400, message: 'Post Img Risk Not Pass: the generated video failed moderation' },
+};
+
+/** The HTTP status the provider answers a business code with. */
+export function statusForCode(code: number): number {
+  return codes[code]?.status ?? (code >= 50500 ? 500 : 400);
+}
+
+export function messageForCode(code: number): string {
+  return codes[code]?.message ?? `Error ${code}`;
+}
+
+/** The business code an HTTP error status carries when a fault gives none. */
+export function codeForStatus(status: number): number {
+  if (status === 429) return 50429;
+  if (status >= 500) return 50500;
+  return 50215;
+}

@@ -1,0 +1,89 @@
+import { sleep, waitForAbort } from './abortable-wait.ts';
+import { codeForStatus, statusForCode } from './business-codes.ts';
+import { businessError, JSON_HEADERS, jsonResponse, proxyError, successBody } from './envelope.ts';
+import type { Fault } from './fault.ts';
+import { FIXTURE_RESP_DATA_NOT_JSON } from './fixture.ts';
+import { doneData } from './query-route.ts';
+import { createTask } from './sim-task.ts';
+import { SimulatorReset } from './simulator-reset.ts';
+import type { SimState } from './state.ts';
+
+export interface FaultContext {
+  request: Request;
+  state: SimState;
+  origin: string;
+  /** The task a query asks about, when the request is a query. */
+  taskId?: string;
+  /** The answer the request would have had without the fault. */
+  answer: () => Promise<Response>;
+}
+
+const reasonPhrases: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Temporarily Unavailable',
+  504: 'Gateway Time-out',
+};
+
+/** The page nginx serves when what is behind it fails. */
+function nginxPage(status: number): Response {
+  const title = `${status} ${reasonPhrases[status] ?? 'Error'}`;
+  const body = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+  return new Response(body, { status, headers: { 'content-type': 'text/html' } });
+}
+
+function proxyMessage(status: number): string {
+  if (status === 401) return 'invalid token';
+  if (status === 429 || status === 503) return 'upstream is saturated, please try again later';
+  return `upstream error: do request failed (status ${status})`;
+}
+
+/** Turns a scripted fault into what the client sees for this request. */
+export async function answerFault(fault: Fault, ctx: FaultContext): Promise<Response> {
+  const at = ctx.state.now();
+  switch (fault.kind) {
+    case 'status': {
+      const headers = fault.retryAfter ? { 'retry-after': fault.retryAfter } : undefined;
+      const code = fault.code ?? codeForStatus(fault.status);
+      return businessError(code, fault.status, at, fault.message, headers);
+    }
+    case 'proxy-error':
+      return proxyError(fault.status, fault.message ?? proxyMessage(fault.status), at);
+    case 'html':
+      return nginxPage(fault.status);
+    case 'hang':
+      return waitForAbort(ctx.request.signal);
+    case 'reset':
+      throw new SimulatorReset();
+    case 'truncated-json': {
+      const text = await (await ctx.answer()).text();
+      return new Response(text.slice(0, Math.floor(text.length / 2)), {
+        status: 200,
+        headers: JSON_HEADERS,
+      });
+    }
+    case 'resp-data-not-json': {
+      const id = ctx.taskId ?? '';
+      const task = ctx.state.tasks.get(id) ?? createTask({ id }, { now: at, durationMs: 0 });
+      const data = {
+        ...doneData(task, ctx.state, ctx.origin, at),
+        resp_data: FIXTURE_RESP_DATA_NOT_JSON,
+      };
+      return jsonResponse(successBody(data, at));
+    }
+    case 'code':
+      return businessError(
+        fault.code,
+        fault.status ?? statusForCode(fault.code),
+        at,
+        fault.message,
+      );
+    case 'delay':
+      await sleep(fault.ms, ctx.request.signal);
+      return ctx.answer();
+  }
+}

@@ -1,0 +1,61 @@
+/** Which requests a fault applies to: queries, submits, video downloads, or the first of any. */
+export type FaultRoute = 'task' | 'create' | 'video' | 'any';
+
+/** Which requests, and how many of them, a fault applies to (default: the next one of any). */
+export interface FaultScope {
+  route?: FaultRoute;
+  times?: number;
+}
+
+export type FaultKind =
+  /** A JSON error body `{code, message, request_id, status, …}`; code defaults by status. */
+  | { kind: 'status'; status: number; retryAfter?: string; code?: number; message?: string }
+  /** The proxy's own shape, `{"error": {"message", "type": "new_api_error"}}`. */
+  | { kind: 'proxy-error'; status: number; message?: string }
+  /** An HTML error page, as nginx answers when the upstream is down. */
+  | { kind: 'html'; status: number }
+  /** Never answers; ends only when the request's signal aborts. */
+  | { kind: 'hang' }
+  /** The connection is dropped: `fetch` throws `SimulatorReset`, the server destroys the socket. */
+  | { kind: 'reset' }
+  /** HTTP 200 with the normal JSON body cut in half. */
+  | { kind: 'truncated-json' }
+  /** A done body whose resp_data is the fixture's unparsable string (task queries only). */
+  | { kind: 'resp-data-not-json' }
+  /** A business error body, e.g. 50412 on create; the HTTP status defaults by code. */
+  | { kind: 'code'; code: number; status?: number; message?: string }
+  /** The normal answer, `ms` late. */
+  | { kind: 'delay'; ms: number };
+
+export type Fault = FaultScope & FaultKind;
+
+export type RequestRoute = Exclude<FaultRoute, 'any'> | 'other';
+
+/** Scripted faults, consumed first in, first out among those matching a request's route. */
+export class FaultQueue {
+  readonly #queue: { fault: Fault; left: number }[] = [];
+
+  push(fault: Fault): void {
+    this.#queue.push({ fault, left: fault.times ?? 1 });
+  }
+
+  take(route: RequestRoute): Fault | undefined {
+    const index = this.#queue.findIndex(({ fault }) => matches(fault, route));
+    const entry = this.#queue[index];
+    if (!entry) return undefined;
+    entry.left -= 1;
+    if (entry.left <= 0) this.#queue.splice(index, 1);
+    return entry.fault;
+  }
+
+  clear(): void {
+    this.#queue.length = 0;
+  }
+}
+
+function matches(fault: Fault, route: RequestRoute): boolean {
+  // A done body only makes sense as the answer to a task query.
+  if (fault.kind === 'resp-data-not-json' && route !== 'task') return false;
+  const wanted = fault.route ?? 'any';
+  return wanted === 'any' || wanted === route;
+}

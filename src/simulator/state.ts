@@ -1,0 +1,11 @@
+import type { SimTask } from './sim-task.ts';
+
+/** What every route reads: the resolved options and the tasks the simulator knows. */
+export interface SimState {
+  readonly token: string;
+  readonly durationMs: number;
+  readonly urlTtlMs: number;
+  readonly now: () => number;
+  readonly video: Uint8Array;
+  readonly tasks: Map<string, SimTask>;
+}
