@@ -1,0 +1,137 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGateway, GATEWAY_PATH } from './gateway.ts';
+import { type InteractionInit, interactionPayload } from './interaction.ts';
+import { type RecordedRequest, Recorder } from './recorder.ts';
+import { createRestHandler, type ScriptedFailure } from './rest.ts';
+import { createSnowflakes } from './snowflake.ts';
+import { Store } from './store.ts';
+
+export type { InteractionAttachment, InteractionInit, InteractionOption } from './interaction.ts';
+export type { UploadedFile } from './multipart.ts';
+export { BOT_PERMISSIONS, PermissionBits } from './payloads.ts';
+export type { RecordedRequest } from './recorder.ts';
+
+export interface FakeDiscordOptions {
+  /** The bot token clients must present; default `fake-discord-token`. */
+  token?: string;
+  applicationId?: string;
+  guildId?: string;
+  channelId?: string;
+  botUserId?: string;
+  /** The HELLO heartbeat interval; long by default so tests see no heartbeats. */
+  heartbeatIntervalMs?: number;
+}
+
+export interface FakeDiscord {
+  /** What goes in `rest.api` / `DISCORD_API_URL`: `http://127.0.0.1:PORT/api` (discord.js appends `/v10`). */
+  apiURL: string;
+  gatewayURL: string;
+  token: string;
+  applicationId: string;
+  guildId: string;
+  channelId: string;
+  botUserId: string;
+  /** Every REST call, in order. The bot token is never kept. */
+  requests: RecordedRequest[];
+  /** The last registered command definitions, with the ids the fake gave them. */
+  commands: unknown[];
+  /** Resolves when a client is identified and has READY + GUILD_CREATE (at once if one is). */
+  ready(timeoutMs?: number): Promise<void>;
+  /** Dispatches INTERACTION_CREATE for a chat-input command, once a client is identified. */
+  sendInteraction(init: InteractionInit): Promise<{ id: string; token: string }>;
+  /** A request matching `predicate`, already recorded or the next one; rejects after the timeout. */
+  waitFor(
+    predicate: (request: RecordedRequest) => boolean,
+    timeoutMs?: number,
+  ): Promise<RecordedRequest>;
+  /** From now on the token's webhooks answer 401 50027 and its callback 404 10062. */
+  expireInteractionToken(token: string): void;
+  /** Answers the next request matching `match` (path as in `RecordedRequest.path`) with `answer`. */
+  failNext(match: ScriptedFailure['match'], answer: ScriptedFailure['answer']): void;
+  /** Drops every gateway connection, as when the bot's process dies. */
+  disconnectClients(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const nextId = createSnowflakes();
+  const token = options.token ?? 'fake-discord-token';
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseURL = `http://127.0.0.1:${port}`;
+  const gatewayURL = `ws://127.0.0.1:${port}${GATEWAY_PATH}`;
+  const world = {
+    applicationId: options.applicationId ?? '1100000000000000001',
+    guildId: options.guildId ?? '1100000000000000002',
+    channelId: options.channelId ?? '1100000000000000003',
+    botUserId: options.botUserId ?? options.applicationId ?? '1100000000000000001',
+    botRoleId: nextId(),
+    baseURL,
+  };
+
+  const recorder = new Recorder();
+  const store = new Store(world);
+  const failures: ScriptedFailure[] = [];
+  const gateway = createGateway({
+    world,
+    token,
+    url: gatewayURL,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 45_000,
+  });
+  const handle = createRestHandler({ world, token, gatewayURL, store, recorder, failures });
+  server.on('request', (req, res) => void handle(req, res));
+  server.on('upgrade', gateway.handleUpgrade);
+
+  let closing: Promise<void> | undefined;
+  return {
+    apiURL: `${baseURL}/api`,
+    gatewayURL,
+    token,
+    applicationId: world.applicationId,
+    guildId: world.guildId,
+    channelId: world.channelId,
+    botUserId: world.botUserId,
+    requests: recorder.requests,
+    commands: store.commands,
+    ready: (timeoutMs) => gateway.ready(timeoutMs),
+    async sendInteraction(init) {
+      await gateway.ready();
+      const ids = { id: nextId(), token: `fake-interaction-${nextId()}` };
+      store.addInteraction(ids.id, ids.token, init.attachmentSizeLimit);
+      const payload = interactionPayload(world, init, {
+        ...ids,
+        commandId: store.commandId(init.commandName),
+      });
+      gateway.dispatch('INTERACTION_CREATE', payload);
+      return ids;
+    },
+    waitFor: (predicate, timeoutMs) => recorder.waitFor(predicate, timeoutMs),
+    expireInteractionToken(interactionToken) {
+      const interaction = store.interactions.get(interactionToken);
+      if (!interaction)
+        throw new Error(`fake Discord: no interaction has token ${interactionToken}`);
+      interaction.expired = true;
+    },
+    failNext(match, answer) {
+      failures.push({ match, answer });
+    },
+    disconnectClients: () => gateway.disconnect(),
+    close() {
+      closing ??= (async () => {
+        recorder.close();
+        const gatewayClosed = gateway.close();
+        server.closeAllConnections();
+        await Promise.all([
+          gatewayClosed,
+          new Promise<void>((resolve) => server.close(() => resolve())),
+        ]);
+      })();
+      return closing;
+    },
+  };
+}
