@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { JimengError } from '../../src/index.ts';
+import { type Harness, startHarness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => h.sim.reset());
+
+const submits = () => h.sim.requests.filter((r) => r.method === 'POST');
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: JimengError) => error,
+  );
+
+describe('createVideo', () => {
+  it('submits text-to-video and returns the id as an exact string', async () => {
+    const created = await h.client.createVideo({
+      prompt: 'a red fox in snow',
+      aspectRatio: '9:16',
+      seed: 7,
+    });
+    expect(created.taskId).toMatch(/^\d{19,20}$/);
+    expect(BigInt(created.taskId) > 2n ** 63n).toBe(true);
+    expect(created.requestId).toBeTruthy();
+    expect(submits()[0]?.path).toBe('/task/jimeng/text2video');
+    const task = await h.client.waitForTask(created.taskId);
+    expect(task.params).toMatchObject({
+      prompt: 'a red fox in snow',
+      aspectRatio: '9:16',
+      seed: 7,
+    });
+  });
+
+  it('submits image-to-video when images are given', async () => {
+    await h.client.createVideo({
+      prompt: 'make it move',
+      imageUrls: ['https://example.com/a.png'],
+    });
+    expect(submits()[0]?.path).toBe('/task/jimeng/image2video');
+  });
+
+  it.each([
+    [{ prompt: 'x'.repeat(151) }, /at most 150 characters/],
+    [{ prompt: '   ' }, /must not be empty/],
+    [{ prompt: 'ok', aspectRatio: '2:1' }, /aspectRatio must be one of/],
+    [{ prompt: 'ok', aspectRatio: '9:21' }, /only available for image-to-video/],
+    [{ prompt: 'ok', seed: 1.5 }, /seed must be an integer/],
+    [{ prompt: 'ok', imageUrls: ['file:///etc/passwd'] }, /http or https/],
+    [{ prompt: 'ok', colour: 'blue' }, /colour/],
+  ])('refuses %j before sending anything', async (options, message) => {
+    const error = await failure(h.client.createVideo(options as never));
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toMatch(message);
+    expect(h.sim.requests).toHaveLength(0);
+  });
+
+  it('counts a 150-character prompt in characters, not UTF-16 units', async () => {
+    await expect(h.client.createVideo({ prompt: '🦊'.repeat(150) })).resolves.toBeTruthy();
+  });
+
+  it('a moderation refusal is an api_error explaining the code, not retried', async () => {
+    const error = await failure(h.client.createVideo({ prompt: 'something [moderation]' }));
+    expect(error).toMatchObject({ code: 'api_error', upstreamCode: 50412, httpStatus: 400 });
+    expect(error.message).toMatch(/prompt failed moderation/);
+    expect(error.requestId).toBeTruthy();
+    expect(submits()).toHaveLength(1);
+  });
+
+  it('is never retried once the request may have arrived (5xx, timeouts, resets)', async () => {
+    for (const fault of [
+      { kind: 'status', status: 500 },
+      { kind: 'reset' },
+      { kind: 'truncated-json' },
+    ] as const) {
+      h.sim.reset();
+      h.sim.fault({ ...fault, route: 'create' });
+      await failure(h.client.createVideo({ prompt: 'once only' }));
+      expect(submits()).toHaveLength(1);
+    }
+    h.sim.reset();
+    h.sim.fault({ kind: 'hang', route: 'create' });
+    const error = await failure(
+      h.client.createVideo({ prompt: 'once only' }, { timeoutMs: 60_000 }),
+    );
+    expect(error.code).toBe('timeout');
+    expect(submits()).toHaveLength(1);
+  });
+
+  it('is retried after a rate-limit refusal, which proves nothing was created', async () => {
+    h.sim.fault({ kind: 'status', status: 429, retryAfter: '1', route: 'create' });
+    await expect(h.client.createVideo({ prompt: 'again' })).resolves.toBeTruthy();
+    expect(submits()).toHaveLength(2);
+  });
+});

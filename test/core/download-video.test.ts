@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { JimengError } from '../../src/index.ts';
+import { sampleVideo } from '../../src/simulator/sample-video.ts';
+import { type Harness, startHarness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => h.sim.reset());
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: JimengError) => error,
+  );
+
+async function finishedTask() {
+  const id = h.sim.addTask({ durationMs: 1 });
+  return h.client.waitForTask(id);
+}
+
+describe('downloadVideo', () => {
+  it('returns the exact video bytes with their type and size, reporting progress', async () => {
+    const task = await finishedTask();
+    const progress: number[] = [];
+    const video = await h.client.downloadVideo(task, {
+      onProgress: ({ received }) => progress.push(received),
+    });
+    const expected = sampleVideo();
+    expect(video.size).toBe(expected.byteLength);
+    expect(video.contentType).toBe('video/mp4');
+    expect(Buffer.from(video.bytes).equals(Buffer.from(expected))).toBe(true);
+    expect(progress.at(-1)).toBe(expected.byteLength);
+  });
+
+  it('stops reading past maxBytes and rejects with too_large', async () => {
+    const task = await finishedTask();
+    const error = await failure(h.client.downloadVideo(task, { maxBytes: 1000 }));
+    expect(error.code).toBe('too_large');
+    expect(error.taskId).toBe(task.id);
+  });
+
+  it('an expired link is an upstream_error telling to query again, never video bytes', async () => {
+    const task = await finishedTask();
+    const expired = {
+      ...task,
+      videoUrl: task.videoUrl?.replace(/\/[0-9a-f]{8}\//, '/5f5e1000/') ?? null,
+    };
+    const error = await failure(h.client.downloadVideo(expired));
+    expect(error.code).toBe('upstream_error');
+    expect(error.httpStatus).toBe(403);
+    expect(error.message).toMatch(/query the task again/);
+  });
+
+  it('an HTML page where the video should be is an upstream_error', async () => {
+    const task = await finishedTask();
+    h.sim.fault({ kind: 'html', status: 200, route: 'video' });
+    const error = await failure(h.client.downloadVideo(task));
+    expect(error.code).toBe('upstream_error');
+  });
+
+  it('a task without a video is refused with a clear reason', async () => {
+    const id = h.sim.addTask({ durationMs: 60_000 });
+    const task = await h.client.getTask(id);
+    const error = await failure(h.client.downloadVideo(task));
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toMatch(/no video yet \(status: queued\)/);
+  });
+
+  it('an abort stops the download', async () => {
+    const task = await finishedTask();
+    h.sim.fault({ kind: 'hang', route: 'video' });
+    const controller = new AbortController();
+    const pending = failure(h.client.downloadVideo(task, { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 20);
+    expect((await pending).code).toBe('aborted');
+  });
+});
