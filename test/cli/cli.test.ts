@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
+import { VERSION } from '../../src/cli/version.ts';
+import { createSimulator, FIXTURE_TASK_ID, SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
+import { sampleVideo } from '../../src/simulator/sample-video.ts';
+import { serveSimulator } from '../../src/simulator/serve.ts';
+import { root, runtimes } from '../runtimes.ts';
+
+const sim = createSimulator({ durationMs: 600 });
+let server: Awaited<ReturnType<typeof serveSimulator>>;
+let dir: string;
+beforeAll(async () => {
+  server = await serveSimulator(sim);
+  dir = await mkdtemp(join(tmpdir(), 'jimeng-cli-'));
+});
+afterAll(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => sim.reset());
+
+/** The published entry (dist, on the system Node 20) unless a runtime is named. */
+function jimeng(args: string[], env: Record<string, string> = {}, runtime = 'node20') {
+  const [cmd, pre] =
+    runtime === 'node20'
+      ? [runtimes.node20, [join(root, 'dist/src/cli/main.js')]]
+      : runtime === 'bun'
+        ? [runtimes.bun, [join(root, 'src/cli/main.ts')]]
+        : runtime === 'deno'
+          ? [runtimes.deno, ['run', '-A', join(root, 'src/cli/main.ts')]]
+          : [runtimes.node22, [join(root, 'src/cli/main.ts')]];
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(cmd, [...pre, ...args], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        JIMENG_TOKEN: SIMULATOR_TOKEN,
+        JIMENG_BASE_URL: server.url,
+        NO_COLOR: '1',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('jimeng CLI', () => {
+  it('prints a task for people, and as JSON for scripts, exit 0', async () => {
+    const human = await jimeng(['task', FIXTURE_TASK_ID]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^task\s+14117763723766220057\nstatus\s+done\nvideo\s+http/);
+    const json = await jimeng(['task', FIXTURE_TASK_ID, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ id: FIXTURE_TASK_ID, status: 'done' });
+  });
+
+  it('creates, waits with plain status lines off a TTY, and saves the exact video', async () => {
+    const out = join(dir, 'clip.mp4');
+    const run = await jimeng([
+      'create',
+      'a fox in the snow',
+      '--aspect',
+      '9:16',
+      '--seed',
+      '5',
+      '--out',
+      out,
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^submitted task \d{20}\n/);
+    expect(run.stderr).toMatch(/: queued · /);
+    expect(run.stderr).toMatch(/: done · /);
+    expect(run.stderr).not.toContain('\r');
+    expect(run.stderr).toMatch(/saved 6 KiB to .*clip\.mp4/);
+    expect(Buffer.from(await readFile(out)).equals(Buffer.from(sampleVideo()))).toBe(true);
+    expect(run.stdout).toMatch(/prompt\s+a fox in the snow/);
+    expect(sim.requests.find((r) => r.method === 'POST')?.path).toBe('/task/jimeng/text2video');
+  });
+
+  it('fails with one line and a non-zero exit: failed task, bad id, no token, bad usage', async () => {
+    const failed = await jimeng(['create', 'boom [fail]', '--wait']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr.trim().split('\n').at(-1)).toMatch(
+      /^jimeng: Task \d+ failed.*\[task_failed\]$/,
+    );
+
+    sim.reset();
+    const badId = await jimeng(['task', '../x']);
+    expect(badId.code).toBe(1);
+    expect(badId.stderr).toMatch(
+      /^jimeng: Invalid task id "..\/x": it contains a slash\. \[invalid_task_id\]\n$/,
+    );
+    expect(sim.requests).toHaveLength(0);
+
+    const noToken = await jimeng(['task', FIXTURE_TASK_ID], { JIMENG_TOKEN: '' });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/JIMENG_TOKEN is not set/);
+
+    const usage = await jimeng(['teleport']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/unknown command "teleport".*--help/);
+  });
+
+  it('never prints the token, even when the provider refuses it', async () => {
+    const secret = 'sk-very-secret-token-123';
+    const run = await jimeng(['task', FIXTURE_TASK_ID, '--json'], { JIMENG_TOKEN: secret });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/\[unauthorized\]/);
+    expect(run.stdout + run.stderr).not.toContain(secret);
+  });
+
+  it('shows help and a version that matches package.json', async () => {
+    const help = await jimeng(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/jimeng task <id>/);
+    expect(VERSION).toBe(packageJson.version);
+  });
+
+  it.each(['node22', 'bun', 'deno'])('runs from source on %s', async (runtime) => {
+    const run = await jimeng(['task', FIXTURE_TASK_ID, '--json'], {}, runtime);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).id).toBe(FIXTURE_TASK_ID);
+  });
+});
