@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSimulator } from '../../src/simulator/index.ts';
+import { serveSimulator } from '../../src/simulator/serve.ts';
+import { runtimes, versionOf } from '../runtimes.ts';
+import { type CheckResult, checkNames } from './client.conformance.ts';
+
+const run = promisify(execFile);
+let server: Awaited<ReturnType<typeof serveSimulator>>;
+let dir: string;
+
+beforeAll(async () => {
+  server = await serveSimulator(createSimulator({ durationMs: 300 }));
+  dir = await mkdtemp(join(tmpdir(), 'jimeng-conformance-'));
+  // One bundle per kind of host, from the same checks, with no Node built-ins allowed in.
+  for (const entry of ['entry-process', 'entry-worker']) {
+    await build({
+      entryPoints: [join(import.meta.dirname, `${entry}.ts`)],
+      outfile: join(dir, `${entry}.mjs`),
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      logLevel: 'silent',
+    });
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function expectAllPassed(results: CheckResult[]) {
+  expect(results.map((r) => r.name)).toEqual(checkNames);
+  expect(results.filter((r) => !r.ok)).toEqual([]);
+}
+
+describe('the core on every runtime it claims', () => {
+  it.each([
+    ['Node 20', runtimes.node20, /^v20\./, []],
+    ['Node 22', runtimes.node22, /^v22\./, []],
+    ['Bun', runtimes.bun, /^1\./, []],
+    ['Deno', runtimes.deno, /^deno 2\./, ['run', '--allow-net']],
+  ] as const)('%s', async (_name, executable, version, args) => {
+    expect(versionOf(executable)).toMatch(version);
+    const { stdout } = await run(
+      executable,
+      [...args, join(dir, 'entry-process.mjs'), server.url],
+      {
+        timeout: 60_000,
+      },
+    );
+    expectAllPassed(JSON.parse(stdout));
+  });
+
+  it('workerd', async () => {
+    const mf = new Miniflare({
+      modules: [
+        {
+          type: 'ESModule',
+          path: 'entry-worker.mjs',
+          contents: await readFile(join(dir, 'entry-worker.mjs'), 'utf8'),
+        },
+      ],
+      compatibilityDate: '2025-09-01',
+    });
+    try {
+      const response = await mf.dispatchFetch(
+        `http://worker/?base=${encodeURIComponent(server.url)}`,
+      );
+      expectAllPassed((await response.json()) as CheckResult[]);
+    } finally {
+      await mf.dispose();
+    }
+  });
+});
