@@ -25,6 +25,8 @@ export {
   UnauthorizedError,
   UpstreamError,
 } from './errors.ts';
+export type { FollowTaskOptions } from './follow-task.ts';
+export { followTask } from './follow-task.ts';
 export type { WaitOptions } from './poll.ts';
 export { singleFlight } from './single-flight.ts';
 export type { Task, TaskParams } from './task.ts';

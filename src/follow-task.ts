@@ -1,0 +1,24 @@
+import { type Clock, systemClock } from './clock.ts';
+import { type WaitOptions, waitForTask } from './poll.ts';
+import type { Task } from './task.ts';
+import { assertTaskId } from './task-id.ts';
+
+export interface FollowTaskOptions extends WaitOptions {
+  clock?: Clock | undefined;
+}
+
+/**
+ * `waitForTask` over any source of snapshots, not only the client's own query. The edge reads
+ * tasks through its cache and single-flight; following them this way keeps one set of rules
+ * (intervals that grow, transient errors ridden out, terminal failures as typed errors).
+ * `query` gets the follower's signal; a shared query may ignore it.
+ */
+export function followTask(
+  id: string,
+  query: (signal: AbortSignal) => Promise<Task>,
+  options: FollowTaskOptions = {},
+): Promise<Task> {
+  assertTaskId(id);
+  const { clock = systemClock, ...wait } = options;
+  return waitForTask(id, wait, { clock, query: (_id, deadline) => query(deadline.signal) });
+}
