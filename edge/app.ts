@@ -1,0 +1,44 @@
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { requireCaller } from './auth.ts';
+import type { AppEnv } from './env.ts';
+import { notFound, onError } from './errors.ts';
+import { rateLimit } from './rate-limit.ts';
+import { eventsRoute } from './routes/events.ts';
+import { healthRoute } from './routes/health.ts';
+import { taskRoute } from './routes/task.ts';
+import { tasksRoute } from './routes/tasks.ts';
+import { videoRoute } from './routes/video.ts';
+import { readSettings } from './settings.ts';
+import { upstreamFor } from './upstream.ts';
+
+/** The edge endpoint. Everything it needs comes from the Worker's env at request time. */
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    const settings = readSettings(c.env);
+    c.set('settings', settings);
+    c.set('upstream', upstreamFor(c.env, settings));
+    await next();
+  });
+  // Before auth: a browser's preflight carries no Authorization header.
+  app.use(
+    cors({
+      origin: (origin, c) => (c.var.settings.corsOrigins.includes(origin) ? origin : null),
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Range'],
+      exposeHeaders: ['Location', 'Retry-After', 'Content-Range', 'Accept-Ranges'],
+      maxAge: 600,
+    }),
+  );
+  app.route('/healthz', healthRoute);
+  app.use('/task/*', requireCaller(), rateLimit());
+  app.use('/tasks', requireCaller(), rateLimit());
+  app.route('/task', taskRoute);
+  app.route('/task', eventsRoute);
+  app.route('/task', videoRoute);
+  app.route('/tasks', tasksRoute);
+  app.onError(onError);
+  app.notFound(notFound);
+  return app;
+}

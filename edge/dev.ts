@@ -1,0 +1,89 @@
+// Node side: runs the Worker in real workerd through Miniflare, for `npm start`, tests and benches.
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { Miniflare, type MiniflareOptions } from 'miniflare';
+
+/** Keep in step with wrangler.toml. */
+export const COMPATIBILITY_DATE = '2026-04-20';
+/** `request.signal` aborts when the client disconnects: how SSE polling learns to stop. */
+export const COMPATIBILITY_FLAGS = ['enable_request_signal'];
+
+export interface StartEdgeOptions {
+  /** The provider (or the simulator) the Worker talks to: JIMENG_BASE_URL. */
+  baseURL: string;
+  token?: string;
+  /** Default: a free port. */
+  port?: number;
+  /** Comma-separated, as the EDGE_API_KEYS secret. */
+  apiKeys?: string;
+  public?: boolean;
+  corsOrigins?: string;
+  /** Bind an in-memory R2 bucket as VIDEOS (default true). */
+  videos?: boolean;
+  /** Bind RATE_LIMITER with this many requests per minute per caller. */
+  rateLimitPerMinute?: number;
+  /** Extra vars, e.g. EDGE_POLL_INTERVAL_MS for fast tests. */
+  vars?: Record<string, string>;
+}
+
+export interface RunningEdge {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  url: string;
+  miniflare: Miniflare;
+  close(): Promise<void>;
+}
+
+let bundle: Promise<string> | undefined;
+
+/** The Worker bundled as wrangler would (workerd conditions, ESM), once per process. */
+export function buildEdge(
+  entry = fileURLToPath(new URL('./index.ts', import.meta.url)),
+): Promise<string> {
+  bundle ??= build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    target: 'es2022',
+    logLevel: 'silent',
+  }).then((result) => {
+    const [file] = result.outputFiles;
+    if (!file) throw new Error('esbuild produced no output for the edge worker');
+    return file.text;
+  });
+  return bundle;
+}
+
+export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge> {
+  const script = await buildEdge();
+  const bindings: Record<string, string> = {
+    JIMENG_BASE_URL: options.baseURL,
+    ...(options.token ? { JIMENG_TOKEN: options.token } : {}),
+    ...(options.apiKeys ? { EDGE_API_KEYS: options.apiKeys } : {}),
+    ...(options.public ? { EDGE_PUBLIC: 'true' } : {}),
+    ...(options.corsOrigins ? { CORS_ORIGINS: options.corsOrigins } : {}),
+    ...options.vars,
+  };
+  const config: MiniflareOptions = {
+    modules: [{ type: 'ESModule', path: 'index.js', contents: script }],
+    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: COMPATIBILITY_FLAGS,
+    bindings,
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    ...(options.videos === false ? {} : { r2Buckets: ['VIDEOS'] }),
+    ...(options.rateLimitPerMinute
+      ? {
+          ratelimits: {
+            RATE_LIMITER: { simple: { limit: options.rateLimitPerMinute, period: 60 } },
+          },
+        }
+      : {}),
+  };
+  const miniflare = new Miniflare(config);
+  const url = (await miniflare.ready).origin;
+  return { url, miniflare, close: () => miniflare.dispose() };
+}

@@ -1,0 +1,29 @@
+import type { Settings } from './settings.ts';
+import type { Upstream } from './upstream.ts';
+
+/**
+ * What the Worker is given. Secrets: JIMENG_TOKEN, EDGE_API_KEYS (`wrangler secret put`,
+ * `.dev.vars` locally). Vars: the rest. Bindings: VIDEOS (R2) and RATE_LIMITER, both optional.
+ */
+export interface Env {
+  JIMENG_TOKEN?: string;
+  JIMENG_BASE_URL?: string;
+  /** Comma-separated keys callers present as `Authorization: Bearer <key>`. */
+  EDGE_API_KEYS?: string;
+  /** `"true"` serves task routes without keys (only when none are configured). */
+  EDGE_PUBLIC?: string;
+  /** Comma-separated origins allowed by CORS; empty means no cross-origin access. */
+  CORS_ORIGINS?: string;
+  /** Tuning, mostly for tests: first wait between upstream queries while following a task. */
+  EDGE_POLL_INTERVAL_MS?: string;
+  EDGE_HEARTBEAT_MS?: string;
+  /** Budget of one upstream query, retries included. */
+  EDGE_UPSTREAM_TIMEOUT_MS?: string;
+  VIDEOS?: R2Bucket;
+  RATE_LIMITER?: RateLimit;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { settings: Settings; upstream: Upstream };
+}

@@ -1,0 +1,31 @@
+import { Hono } from 'hono';
+import { assertTaskId } from '../../src/index.ts';
+import type { AppEnv } from '../env.ts';
+import { EdgeError } from '../errors.ts';
+import { MAX_WAIT_SECONDS } from '../settings.ts';
+import { taskResponse } from '../task-response.ts';
+import { assertKnown, followUntilSettled, loadTask } from '../task-source.ts';
+
+/** `GET /task/:id[?wait=N]`: the normalised task; with `wait`, held until terminal or N seconds. */
+export const taskRoute = new Hono<AppEnv>().get('/:id', async (c) => {
+  const id = assertTaskId(c.req.param('id'));
+  const wait = waitSeconds(c.req.query('wait'));
+  const task =
+    wait > 0
+      ? await followUntilSettled(c, id, { timeoutMs: wait * 1000, signal: c.req.raw.signal })
+      : await loadTask(c, id);
+  return taskResponse(c, assertKnown(task));
+});
+
+function waitSeconds(value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new EdgeError(
+      400,
+      'invalid_request',
+      `wait must be a number of seconds, got "${value.slice(0, 20)}".`,
+    );
+  }
+  return Math.min(seconds, MAX_WAIT_SECONDS);
+}

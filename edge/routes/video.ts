@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import { assertTaskId, TaskFailedError } from '../../src/index.ts';
+import type { AppEnv } from '../env.ts';
+import { EdgeError } from '../errors.ts';
+import { assertKnown, loadTask } from '../task-source.ts';
+import { serveStoredVideo, storeVideo } from '../video-store.ts';
+
+/**
+ * `GET /task/:id/video`. With R2 bound as VIDEOS: copied there on first request, served from
+ * there ever after (with Range). Without: a redirect to the provider's link while it lives,
+ * 410 once it has expired.
+ */
+export const videoRoute = new Hono<AppEnv>().get('/:id/video', async (c) => {
+  const id = assertTaskId(c.req.param('id'));
+  const bucket = c.env.VIDEOS;
+  if (bucket) {
+    const stored = await serveStoredVideo(bucket, id, c.req.raw);
+    if (stored) return stored;
+  }
+  const task = assertKnown(await loadTask(c, id));
+  if (task.status === 'failed') {
+    throw new TaskFailedError(
+      `Task ${id} failed on the provider's side: there is no video. Submit it again.`,
+      { taskId: id, requestId: task.requestId ?? undefined },
+    );
+  }
+  if (task.status !== 'done' || !task.videoUrl) {
+    throw new EdgeError(
+      409,
+      'task_not_done',
+      `Task ${id} has no video yet (status: ${task.status}). Follow /task/${id}/events or ask again later.`,
+    );
+  }
+  const expiresAt = task.videoUrlExpiresAt ? Date.parse(task.videoUrlExpiresAt) : Number.NaN;
+  if (expiresAt <= Date.now()) {
+    throw new EdgeError(
+      410,
+      'video_expired',
+      `The provider's link to the video of task ${id} expired at ${task.videoUrlExpiresAt}${bucket ? ' before it could be stored' : ''}. Bind an R2 bucket as VIDEOS to keep videos.`,
+    );
+  }
+  if (!bucket) {
+    c.header('cache-control', 'no-store');
+    return c.redirect(task.videoUrl, 302);
+  }
+  await storeVideo(bucket, c.var.upstream.client, task);
+  const stored = await serveStoredVideo(bucket, id, c.req.raw);
+  if (!stored) throw new Error('stored video vanished');
+  return stored;
+});

@@ -1,0 +1,48 @@
+import type { Env } from './env.ts';
+
+export interface Settings {
+  apiKeys: string[];
+  public: boolean;
+  corsOrigins: string[];
+  pollIntervalMs: number;
+  heartbeatMs: number;
+  upstreamTimeoutMs: number;
+}
+
+/** `?wait=N` is capped: a held request costs a subrequest per poll (50 on the free plan). */
+export const MAX_WAIT_SECONDS = 60;
+/** An SSE stream ends after this; EventSource reconnects by itself if the task is still running. */
+export const MAX_STREAM_MS = 10 * 60 * 1000;
+/** The provider's videos are a few MB; a Worker has 128 MB of memory for everything. */
+export const MAX_VIDEO_BYTES = 64 * 1024 * 1024;
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+function int(value: string | undefined, fallback: number, min: number): number {
+  const n = Number(value);
+  return value && Number.isFinite(n) ? Math.max(min, Math.round(n)) : fallback;
+}
+
+const memo = new WeakMap<Env, Settings>();
+
+/** Env is fixed for an isolate's life, so it is read once. */
+export function readSettings(env: Env): Settings {
+  let settings = memo.get(env);
+  if (!settings) {
+    settings = {
+      apiKeys: list(env.EDGE_API_KEYS),
+      public: env.EDGE_PUBLIC?.trim().toLowerCase() === 'true',
+      corsOrigins: list(env.CORS_ORIGINS),
+      // Core polling refuses intervals under 100 ms.
+      pollIntervalMs: int(env.EDGE_POLL_INTERVAL_MS, 2_000, 100),
+      heartbeatMs: int(env.EDGE_HEARTBEAT_MS, 15_000, 10),
+      upstreamTimeoutMs: int(env.EDGE_UPSTREAM_TIMEOUT_MS, 25_000, 100),
+    };
+    memo.set(env, settings);
+  }
+  return settings;
+}

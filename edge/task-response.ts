@@ -1,0 +1,17 @@
+import type { Context } from 'hono';
+import { isTerminalStatus, type Task } from '../src/index.ts';
+import { cacheSeconds } from './cache.ts';
+import type { AppEnv } from './env.ts';
+
+/** The task as JSON text, token scrubbed: `raw` is the provider's body, which we do not control. */
+export function taskJson(c: Context<AppEnv>, task: Task): string {
+  return c.var.upstream.redact(JSON.stringify(task));
+}
+
+/** Terminal answers may be reused by the caller for as long as we would reuse them ourselves. */
+export function taskResponse(c: Context<AppEnv>, task: Task): Response {
+  const seconds = isTerminalStatus(task.status) ? cacheSeconds(task) : 0;
+  c.header('cache-control', seconds > 0 ? `private, max-age=${seconds}` : 'no-store');
+  c.header('content-type', 'application/json; charset=utf-8');
+  return c.body(taskJson(c, task), 200);
+}

@@ -1,0 +1,80 @@
+import type { Context } from 'hono';
+import {
+  followTask,
+  isJimengError,
+  isTerminalStatus,
+  type Task,
+  TaskExpiredError,
+  TaskNotFoundError,
+} from '../src/index.ts';
+import { cacheTask, readCachedTask } from './cache.ts';
+import type { AppEnv } from './env.ts';
+
+/**
+ * One snapshot of a task: from the cache when terminal, else one upstream query shared by
+ * every request for the same id in flight in this isolate.
+ */
+export async function loadTask(c: Context<AppEnv>, id: string): Promise<Task> {
+  const { baseURL, client, flight } = c.var.upstream;
+  const cached = await readCachedTask(baseURL, id).catch(() => undefined);
+  if (cached) return cached;
+  return flight(id, async () => {
+    // No caller's signal here: the query is shared, one caller leaving must not cancel it.
+    const task = await client.getTask(id);
+    if (isTerminalStatus(task.status)) await cacheTask(baseURL, task).catch(() => {});
+    return task;
+  });
+}
+
+/** A task that does not exist or expired upstream is an error to an HTTP caller (404, 410). */
+export function assertKnown(task: Task): Task {
+  const details = { taskId: task.id, requestId: task.requestId ?? undefined };
+  if (task.status === 'not_found') {
+    throw new TaskNotFoundError(
+      `Task ${task.id} does not exist, or is older than 12 hours (the provider forgets tasks after that). Check the id.`,
+      details,
+    );
+  }
+  if (task.status === 'expired') {
+    throw new TaskExpiredError(
+      `Task ${task.id} has expired on the provider's side. Submit it again.`,
+      details,
+    );
+  }
+  return task;
+}
+
+export interface FollowOptions {
+  timeoutMs: number;
+  signal: AbortSignal;
+  onUpdate?: (task: Task) => void;
+}
+
+/**
+ * Polls until the task is terminal or time runs out, and answers with the latest state
+ * either way: a failed task or one still running is an answer, not an error. Missing and
+ * expired tasks, and a provider that never answered, are errors.
+ */
+export async function followUntilSettled(
+  c: Context<AppEnv>,
+  id: string,
+  options: FollowOptions,
+): Promise<Task> {
+  let last: Task | undefined;
+  try {
+    return await followTask(id, () => loadTask(c, id), {
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      intervalMs: c.var.settings.pollIntervalMs,
+      onUpdate: (task) => {
+        last = task;
+        options.onUpdate?.(task);
+      },
+    });
+  } catch (error) {
+    const settled =
+      isJimengError(error) && ['timeout', 'task_failed', 'aborted'].includes(error.code);
+    if (settled && last) return last;
+    throw error;
+  }
+}

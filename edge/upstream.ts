@@ -1,0 +1,44 @@
+import {
+  createClient,
+  DEFAULT_BASE_URL,
+  type JimengClient,
+  singleFlight,
+  type Task,
+} from '../src/index.ts';
+import type { Env } from './env.ts';
+import type { Settings } from './settings.ts';
+
+/** The provider as this isolate sees it: one client and one in-flight query per task id. */
+export interface Upstream {
+  client: JimengClient;
+  baseURL: string;
+  /** Scrubs the token out of anything about to leave the Worker. */
+  redact(text: string): string;
+  flight: (id: string, run: () => Promise<Task>) => Promise<Task>;
+}
+
+let current: { env: Env; upstream: Upstream } | undefined;
+
+/**
+ * Built once per isolate and kept, so concurrent requests for one pending task share one
+ * upstream query (single-flight state has to outlive a request to be shared).
+ */
+export function upstreamFor(env: Env, settings: Settings): Upstream {
+  if (current?.env === env) return current.upstream;
+  const token = env.JIMENG_TOKEN?.trim() || undefined;
+  const baseURL = env.JIMENG_BASE_URL?.trim() || DEFAULT_BASE_URL;
+  const upstream: Upstream = {
+    client: createClient({
+      token,
+      baseURL,
+      timeoutMs: settings.upstreamTimeoutMs,
+      // Each retry is a subrequest; the caller can always ask again.
+      retries: 1,
+    }),
+    baseURL,
+    redact: (text) => (token ? text.split(token).join('[redacted]') : text),
+    flight: singleFlight<string, Task>(),
+  };
+  current = { env, upstream };
+  return upstream;
+}

@@ -1,0 +1,74 @@
+import { type JimengClient, singleFlight, type Task } from '../src/index.ts';
+import { MAX_VIDEO_BYTES } from './settings.ts';
+
+const keyFor = (taskId: string) => `videos/${taskId}.mp4`;
+
+/** A copy in progress is joined, not repeated, by other requests for the same video. */
+const copying = singleFlight<string, void>();
+
+/**
+ * Copies the finished video into R2 once. The provider's link dies about an hour after the
+ * query; the R2 object does not, so `/task/:id/video` keeps working long after.
+ */
+export function storeVideo(bucket: R2Bucket, client: JimengClient, task: Task): Promise<void> {
+  return copying(task.id, async () => {
+    const video = await client.downloadVideo(task, {
+      maxBytes: MAX_VIDEO_BYTES,
+      timeoutMs: 60_000,
+    });
+    await bucket.put(keyFor(task.id), video.bytes, {
+      httpMetadata: {
+        contentType: video.contentType.startsWith('video/') ? video.contentType : 'video/mp4',
+      },
+      customMetadata: { taskId: task.id, ...(task.requestId ? { requestId: task.requestId } : {}) },
+    });
+  });
+}
+
+/**
+ * The stored video, honouring a single `Range` so players can seek; undefined when not stored.
+ * R2 parses the Range header itself; what it cannot satisfy is answered 416.
+ */
+export async function serveStoredVideo(
+  bucket: R2Bucket,
+  taskId: string,
+  request: Request,
+): Promise<Response | undefined> {
+  const wantsRange = request.headers.has('range');
+  let object: R2ObjectBody | null;
+  try {
+    object = (await bucket.get(keyFor(taskId), {
+      range: wantsRange ? request.headers : undefined,
+    })) as R2ObjectBody | null;
+  } catch {
+    const head = await bucket.head(keyFor(taskId));
+    if (!head) return undefined;
+    return new Response(null, {
+      status: 416,
+      headers: { 'content-range': `bytes */${head.size}`, 'accept-ranges': 'bytes' },
+    });
+  }
+  if (!object) return undefined;
+  const headers = new Headers();
+  object.writeHttpMetadata(headers);
+  headers.set('etag', object.httpEtag);
+  headers.set('accept-ranges', 'bytes');
+  // The bytes of a finished video never change.
+  headers.set('cache-control', 'private, max-age=31536000, immutable');
+  if (wantsRange && object.range) {
+    const { offset, length } = resolveRange(object.range, object.size);
+    headers.set('content-range', `bytes ${offset}-${offset + length - 1}/${object.size}`);
+    return new Response(object.body, { status: 206, headers });
+  }
+  return new Response(object.body, { status: 200, headers });
+}
+
+function resolveRange(range: R2Range, size: number): { offset: number; length: number } {
+  if ('suffix' in range && range.suffix !== undefined) {
+    const length = Math.min(range.suffix, size);
+    return { offset: size - length, length };
+  }
+  const offset = ('offset' in range ? range.offset : undefined) ?? 0;
+  const length = ('length' in range ? range.length : undefined) ?? size - offset;
+  return { offset, length: Math.min(length, size - offset) };
+}
