@@ -1,0 +1,10 @@
+import type { Clock } from '../../src/index.ts';
+import type { JobRunner } from '../job-runner.ts';
+import type { Logger } from '../log.ts';
+
+/** What a command needs from the running bot. */
+export interface CommandContext {
+  runner: JobRunner;
+  clock: Clock;
+  logger: Logger;
+}

@@ -1,0 +1,63 @@
+import type { BotOptions } from './index.ts';
+
+type NumericOption =
+  | 'maxInFlight'
+  | 'maxDownloads'
+  | 'maxJobsPerUser'
+  | 'pollIntervalMs'
+  | 'maxPollIntervalMs'
+  | 'progressIntervalMs'
+  | 'followTimeoutMs';
+
+export type Env = Record<string, string | undefined>;
+
+export type BotConfig = { ok: true; options: BotOptions } | { ok: false; problem: string };
+
+/** The bot's settings from the environment; a problem is one sentence saying what to set. */
+export function readBotConfig(env: Env): BotConfig {
+  const discordToken = env.DISCORD_TOKEN?.trim();
+  if (!discordToken) {
+    return {
+      ok: false,
+      problem:
+        'DISCORD_TOKEN is not set: put the bot token from the Discord Developer Portal (Bot > Token) in the environment.',
+    };
+  }
+  const jimengToken = env.JIMENG_TOKEN?.trim();
+  if (!jimengToken) {
+    return {
+      ok: false,
+      problem:
+        "JIMENG_TOKEN is not set: put the provider's API key (Bearer token) in the environment.",
+    };
+  }
+  const numbers: [NumericOption, string][] = [
+    ['maxInFlight', 'BOT_MAX_IN_FLIGHT'],
+    ['maxDownloads', 'BOT_MAX_DOWNLOADS'],
+    ['maxJobsPerUser', 'BOT_MAX_JOBS_PER_USER'],
+    ['pollIntervalMs', 'BOT_POLL_INTERVAL_MS'],
+    ['maxPollIntervalMs', 'BOT_MAX_POLL_INTERVAL_MS'],
+    ['progressIntervalMs', 'BOT_PROGRESS_INTERVAL_MS'],
+    ['followTimeoutMs', 'BOT_FOLLOW_TIMEOUT_MS'],
+  ];
+  const options: BotOptions = {
+    discordToken,
+    jimeng: { token: jimengToken, baseURL: env.JIMENG_BASE_URL?.trim() || undefined },
+    discordApiURL: env.DISCORD_API_URL?.trim() || undefined,
+    dataDir: env.BOT_DATA_DIR?.trim() || '.data',
+    edgePublicURL: env.EDGE_PUBLIC_URL?.trim() || undefined,
+  };
+  for (const [key, name] of numbers) {
+    const raw = env[name]?.trim();
+    if (!raw) continue;
+    const value = Number(raw);
+    if (!(Number.isInteger(value) && value > 0)) {
+      return {
+        ok: false,
+        problem: `${name} must be a positive integer, got ${JSON.stringify(raw)}.`,
+      };
+    }
+    options[key] = value;
+  }
+  return { ok: true, options };
+}

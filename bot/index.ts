@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
+import {
+  type ClientOptions,
+  type Clock,
+  createClient,
+  createConcurrencyLimit,
+  createTaskWatcher,
+  systemClock,
+} from '../src/index.ts';
+import type { CommandContext } from './commands/context.ts';
+import { commands } from './commands/index.ts';
+import { createDeliverer } from './deliverer.ts';
+import { createJobRunner, type JobRunner } from './job-runner.ts';
+import { createFileJobStore, type JobStore } from './job-store.ts';
+import { createLogger, type Logger } from './log.ts';
+
+export interface BotOptions {
+  discordToken: string;
+  /** The core client's options (token, baseURL, fetch, retries, …); the clock comes from `clock`. */
+  jimeng?: Omit<ClientOptions, 'clock'> | undefined;
+  /** Where discord.js sends REST calls (and so finds the gateway); Discord itself by default. */
+  discordApiURL?: string | undefined;
+  /** Pending jobs live in `<dataDir>/jobs`; default `.data`. */
+  dataDir?: string | undefined;
+  store?: JobStore | undefined;
+  /** With it, a too-large video also gets the edge's permanent link. */
+  edgePublicURL?: string | undefined;
+  clock?: Clock | undefined;
+  logger?: Logger | undefined;
+  /** Upstream requests in flight at once, all jobs together. Default 8. */
+  maxInFlight?: number | undefined;
+  /** Videos downloaded (held in memory) at once. Default 4. */
+  maxDownloads?: number | undefined;
+  /** Active jobs per user. Default 3. */
+  maxJobsPerUser?: number | undefined;
+  /** First wait between two queries of a task; later waits grow. Default 2 s. */
+  pollIntervalMs?: number | undefined;
+  maxPollIntervalMs?: number | undefined;
+  /** How long a task is followed before giving up. Default 30 minutes. */
+  followTimeoutMs?: number | undefined;
+  /** Fewest ms between two edits of a progress reply. Default 5 s. */
+  progressIntervalMs?: number | undefined;
+  /** Stop using an interaction token this long before its 15 minutes are up. Default 60 s. */
+  tokenMarginMs?: number | undefined;
+}
+
+export interface Bot {
+  client: Client;
+  runner: JobRunner;
+  /** Stops following (pending jobs stay stored), closes the gateway. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the bot in this process: logs in, answers `/jimeng`, and resumes the jobs a previous
+ * run left. Rejects when Discord refuses the token.
+ */
+export async function startBot(options: BotOptions): Promise<Bot> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger();
+  const upstream = createConcurrencyLimit(options.maxInFlight ?? 8);
+  const baseFetch = options.jimeng?.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  // Every upstream request (polls and their retries) takes a slot while it is in flight.
+  const limitedFetch: typeof fetch = (input, init) =>
+    upstream.run(() => baseFetch(input, init), { signal: init?.signal ?? undefined });
+  const jimeng = createClient({ ...options.jimeng, clock, fetch: baseFetch });
+  const polling = createClient({ ...options.jimeng, clock, fetch: limitedFetch });
+  const watcher = createTaskWatcher((id, wait) =>
+    polling.waitForTask(id, {
+      ...wait,
+      intervalMs: options.pollIntervalMs ?? 2_000,
+      maxIntervalMs: options.maxPollIntervalMs ?? 30_000,
+      timeoutMs: options.followTimeoutMs ?? 30 * 60 * 1000,
+    }),
+  );
+
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: options.discordApiURL ? { api: options.discordApiURL } : {},
+  });
+  const deliverer = createDeliverer({
+    rest: client.rest,
+    clock,
+    logger,
+    tokenMarginMs: options.tokenMarginMs,
+  });
+  const runner = createJobRunner({
+    jimeng,
+    watcher,
+    upstream,
+    downloads: createConcurrencyLimit(options.maxDownloads ?? 4),
+    store: options.store ?? createFileJobStore(options.dataDir ?? join('.data')),
+    deliverer,
+    clock,
+    logger,
+    maxJobsPerUser: options.maxJobsPerUser ?? 3,
+    progressIntervalMs: options.progressIntervalMs ?? 5_000,
+    edgePublicURL: options.edgePublicURL,
+  });
+  const context: CommandContext = { runner, clock, logger };
+
+  client.on(Events.InteractionCreate, async (interaction) => {
+    if (!interaction.isChatInputCommand()) return;
+    const command = commands.get(interaction.commandName);
+    if (!command) return;
+    try {
+      await command.execute(interaction, context);
+    } catch (error) {
+      logger('command_failed', {
+        jobId: interaction.id,
+        command: interaction.commandName,
+        message: error instanceof Error ? error.message : String(error),
+      });
+      const content = '⚠️ Something went wrong on the bot side. Please try again.';
+      try {
+        if (interaction.deferred || interaction.replied) await interaction.followUp({ content });
+        else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+      } catch {
+        // The interaction may be gone already: the log line above is what remains.
+      }
+    }
+  });
+  client.on(Events.Error, (error) => logger('discord_error', { message: error.message }));
+
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  try {
+    await client.login(options.discordToken);
+    await ready;
+  } catch (error) {
+    await client.destroy();
+    throw error;
+  }
+  logger('bot_ready', { user: client.user?.tag, applicationId: client.application?.id });
+  const resumed = await runner.resume();
+  if (resumed > 0) logger('jobs_resumed', { count: resumed });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    client,
+    runner,
+    stop() {
+      stopping ??= (async () => {
+        await runner.stop();
+        await client.destroy();
+        logger('bot_stopped', {});
+      })();
+      return stopping;
+    },
+  };
+}

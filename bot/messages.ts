@@ -1,0 +1,165 @@
+import {
+  describeBusinessCode,
+  type JimengError,
+  type Task,
+  type TaskStatus,
+} from '../src/index.ts';
+
+/** Every sentence the bot says, in one place. Each names the task id when there is one. */
+
+export type Progress =
+  | { kind: 'submitting'; position: number | null }
+  | { kind: 'following'; status: TaskStatus | null }
+  | { kind: 'downloading' };
+
+const statusWords: Record<TaskStatus, string> = {
+  queued: "Waiting in the provider's queue",
+  processing: 'Generating the video',
+  done: 'Done, fetching the video',
+  failed: 'Failed',
+  not_found: 'Not found',
+  expired: 'Expired',
+  unknown: 'Waiting for news from the provider',
+};
+
+export function progressText(
+  taskId: string | null,
+  progress: Progress,
+  elapsedMs: number,
+  note?: string,
+): string {
+  const what = taskId ? `Task \`${taskId}\`` : 'Your video';
+  let state: string;
+  if (progress.kind === 'submitting') {
+    state =
+      progress.position === null
+        ? 'Submitting your prompt'
+        : `Waiting for a free slot: number ${progress.position} in line`;
+  } else if (progress.kind === 'downloading') {
+    state = 'Done, fetching the video';
+  } else {
+    state = progress.status ? statusWords[progress.status] : 'Checking the task';
+  }
+  const lines = [`⏳ ${what}: ${state}… (${formatElapsed(elapsedMs)})`];
+  if (note) lines.push(note);
+  return lines.join('\n');
+}
+
+/** Coarse on purpose: the text only changes (and the reply is only edited) every 10 s at most. */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${Math.floor(seconds / 10) * 10} s`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+export function deliveredText(task: Task, fallbackPrompt?: string): string {
+  const p = task.params;
+  const facts = [
+    p?.width && p.height ? `${p.width}×${p.height}` : null,
+    p?.durationSeconds ? `${p.durationSeconds} s` : null,
+    p?.seed !== null && p?.seed !== undefined ? `seed ${p.seed}` : null,
+  ].filter(Boolean);
+  const prompt = p?.prompt ?? fallbackPrompt;
+  const lines = [`🎬 Task \`${task.id}\`${facts.length ? ` · ${facts.join(' · ')}` : ''}`];
+  if (prompt) lines.push(`> ${truncate(prompt.replaceAll('\n', ' '), 300)}`);
+  return lines.join('\n');
+}
+
+export function tooLargeText(
+  task: Task,
+  limitBytes: number,
+  edgePublicURL: string | undefined,
+): string {
+  const lines = [
+    `🎬 Task \`${task.id}\` is done, but the video is over this server's ${mib(limitBytes)} upload limit.`,
+  ];
+  if (task.videoUrl) {
+    const expires = task.videoUrlExpiresAt ? Date.parse(task.videoUrlExpiresAt) : Number.NaN;
+    const until = Number.isFinite(expires)
+      ? ` (the provider's link stops working <t:${Math.floor(expires / 1000)}:R>, at <t:${Math.floor(expires / 1000)}:t>)`
+      : " (the provider's link stops working within the hour)";
+    lines.push(`Download it here${until}: ${task.videoUrl}`);
+  }
+  if (edgePublicURL) {
+    lines.push(
+      `A link that keeps working: ${edgePublicURL.replace(/\/+$/, '')}/task/${task.id}/video`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function failureText(taskId: string | null, error: unknown): string {
+  const e = error as Partial<JimengError>;
+  const task = taskId ? `Task \`${taskId}\`` : 'Your video';
+  const later = taskId ? ` Try \`/jimeng result task_id:${taskId}\` later.` : ' Try again later.';
+  const rid = e.requestId ? ` (request id \`${e.requestId}\`)` : '';
+  const business = e.upstreamCode === undefined ? undefined : describeBusinessCode(e.upstreamCode);
+  if (business?.moderation) {
+    const again = business.retryable
+      ? ' A new attempt may pass.'
+      : ' Change the prompt or image and try again.';
+    return `🚫 ${task} was refused by the provider: ${business.meaning}.${again}${rid}`;
+  }
+  switch (e.code) {
+    case 'task_failed':
+      return `❌ ${task} failed on the provider's side. Submit it again, perhaps with another prompt.${rid}`;
+    case 'task_not_found':
+      return `❓ ${task} was not found. Check the id: the provider forgets tasks after 12 hours.${rid}`;
+    case 'task_expired':
+      return `⌛ ${task} has expired at the provider. Submit it again with \`/jimeng create\`.${rid}`;
+    case 'timeout':
+      return `⏱️ ${task} is still not finished, so I stopped watching it.${later}${rid}`;
+    case 'rate_limited':
+      return `🐢 The provider is busy (rate limit), so ${task} could not be followed.${later}${rid}`;
+    case 'unauthorized':
+      return `🔑 The provider refused this bot's API key, so ${task} cannot be followed. Tell the bot's owner.`;
+    case 'invalid_request':
+    case 'invalid_task_id':
+      return `⚠️ ${e.message ?? 'The request was invalid.'}`;
+    case 'api_error':
+      return `⚠️ The provider refused the request for ${task}: ${e.upstreamMessage ?? e.message}.${rid}`;
+    case 'upstream_error':
+      return `📡 The provider (or its video host) is not answering properly, so ${task} could not be finished.${later}${rid}`;
+    default:
+      return `⚠️ Something went wrong with ${task}.${later}${rid}`;
+  }
+}
+
+export function invalidTaskIdText(input: string, problem: string): string {
+  return `⚠️ \`${truncate(input, 60).replaceAll('`', "'")}\` is not a task id (${problem}). Task ids are long numbers like \`14117763723766220057\`.`;
+}
+
+export function userCapText(max: number): string {
+  return `🙏 You already have ${max} video${max === 1 ? '' : 's'} on the way. Please wait for one to arrive before asking for another.`;
+}
+
+export function alreadyFollowingText(taskId: string): string {
+  return `👀 You are already following task \`${taskId}\` here: the video will be posted once it is done.`;
+}
+
+export function interruptedSubmitText(): string {
+  return "⚠️ The bot restarted while submitting your prompt, so I don't know whether the provider received it. I won't submit it twice (it is billed): if no video arrives, run `/jimeng create` again.";
+}
+
+export function missingPermissionsText(taskId: string | null, missing: string[]): string {
+  const task = taskId ? `task \`${taskId}\`` : 'your video';
+  return `⚠️ I lack ${missing.join(', ')} in this channel. If ${task} takes longer than 15 minutes I cannot post it here; ask a moderator to grant ${missing.length === 1 ? 'it' : 'them'}.`;
+}
+
+export function invalidOptionText(message: string): string {
+  return `⚠️ ${message}`;
+}
+
+export function mention(userId: string, text: string): string {
+  return `<@${userId}> ${text}`;
+}
+
+function mib(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+}
+
+function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}

@@ -1,0 +1,32 @@
+// `npm run bot:register`: sends the slash command definitions to Discord, globally, or to one
+// guild when DISCORD_GUILD_ID is set (guild commands update at once; global ones may take a while).
+import { REST, Routes } from 'discord.js';
+import { commands } from './commands/index.ts';
+
+function fail(line: string): never {
+  console.error(`jimeng-bot register: ${line}`);
+  process.exit(1);
+}
+
+const token = process.env.DISCORD_TOKEN?.trim();
+if (!token) fail('DISCORD_TOKEN is not set: put the bot token in the environment.');
+const guildId = process.env.DISCORD_GUILD_ID?.trim() || undefined;
+const api = process.env.DISCORD_API_URL?.trim() || undefined;
+
+const rest = new REST(api ? { api } : {}).setToken(token);
+const body = [...commands.values()].map((command) => command.data.toJSON());
+try {
+  // The application id is the bot's own, so it needs no separate setting.
+  const application = (await rest.get(Routes.currentApplication())) as { id: string };
+  const route = guildId
+    ? Routes.applicationGuildCommands(application.id, guildId)
+    : Routes.applicationCommands(application.id);
+  const saved = (await rest.put(route, { body })) as unknown[];
+  console.log(
+    `Registered ${saved.length} command(s) ${guildId ? `in guild ${guildId}` : 'globally'}: ${body.map((c) => `/${c.name}`).join(', ')}`,
+  );
+} catch (error) {
+  const e = error as { status?: unknown; message?: unknown };
+  if (e.status === 401) fail('Discord refused DISCORD_TOKEN (401 Unauthorized).');
+  fail(`registration failed: ${String(e.message ?? error)}`);
+}
