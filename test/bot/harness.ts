@@ -30,6 +30,8 @@ export interface HarnessOptions {
   /** Simulated task life, submit to outcome. */
   durationMs?: number;
   bot?: Partial<BotOptions>;
+  /** Merged into the core client options (token and baseURL point at the simulator). */
+  jimeng?: BotOptions['jimeng'];
 }
 
 /** The fake Discord, the simulator on loopback and a bot in this process, wired together. */
@@ -45,7 +47,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const bot = await startBot({
       discordToken: discord.token,
       discordApiURL: discord.apiURL,
-      jimeng: { token: 'sim-token', baseURL: served.url, retries: 1 },
+      jimeng: { token: 'sim-token', baseURL: served.url, retries: 1, ...options.jimeng },
       dataDir,
       clock,
       logger: createLogger((line) => logs.push(line)),

@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { acceleratedClock } from '../../src/index.ts';
+import { sampleVideo } from '../../src/simulator/sample-video.ts';
+import { PermissionBits } from '../fakes/discord/index.ts';
+import { contentOf, type Harness, isOriginalEdit, startHarness, uploadNamed } from './harness.ts';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+const isChannelPost = (channelId: string) => (r: { method: string; path: string }) =>
+  r.method === 'POST' && r.path === `/channels/${channelId}/messages`;
+
+describe('delivery', () => {
+  it('a video over the guild upload limit becomes a link with its expiry, never an upload', async () => {
+    h = await startHarness({ bot: { edgePublicURL: 'https://edge.example/' } });
+    const taskId = h.sim.addTask();
+    await h.discord.sendInteraction({
+      commandName: 'jimeng',
+      subcommand: 'result',
+      options: [{ name: 'task_id', type: 3, value: taskId }],
+      attachmentSizeLimit: 1024,
+    });
+    const final = await h.discord.waitFor(
+      (r) => isOriginalEdit(r) && contentOf(r).includes('upload limit'),
+    );
+    const text = contentOf(final);
+    expect(text).toContain(taskId);
+    expect(text).toContain(`${h.served.url}/video/`);
+    expect(text).toMatch(/<t:\d+:R>/);
+    expect(text).toContain(`https://edge.example/task/${taskId}/video`);
+    await h.bot.runner.idle();
+    expect(h.discord.requests.some((r) => r.files.length > 0)).toBe(false);
+  });
+
+  it('a job outliving the 15-minute token is delivered by a channel message mentioning the user', async () => {
+    // 1 real ms = 1 simulated second: a 20-minute task takes 1.2 s.
+    const clock = acceleratedClock(1000);
+    h = await startHarness({
+      clock,
+      durationMs: 20 * 60_000,
+      // Per-request budgets are simulated time too: give loopback requests room.
+      jimeng: { timeoutMs: 600_000 },
+      bot: {
+        pollIntervalMs: 10_000,
+        maxPollIntervalMs: 60_000,
+        progressIntervalMs: 30_000,
+      },
+    });
+    const taskId = h.sim.addTask({ seed: 7 });
+    await h.discord.sendInteraction({
+      commandName: 'jimeng',
+      subcommand: 'result',
+      options: [{ name: 'task_id', type: 3, value: taskId }],
+      userId: '1200000000000000077',
+    });
+    const post = await h.discord.waitFor(isChannelPost(h.discord.channelId), 10_000);
+    expect(post.files.map((f) => f.name)).toEqual([`${taskId}.mp4`]);
+    expect(Buffer.from(post.files[0]?.bytes ?? []).equals(Buffer.from(sampleVideo()))).toBe(true);
+    expect(contentOf(post)).toMatch(/^<@1200000000000000077> /);
+    expect((post.body as { allowed_mentions: unknown }).allowed_mentions).toEqual({
+      users: ['1200000000000000077'],
+    });
+    // Progress was shown through the interaction while its token lived, never after.
+    const edits = h.discord.requests.filter(isOriginalEdit);
+    expect(edits.length).toBeGreaterThan(0);
+    expect(edits.every((r) => r.files.length === 0)).toBe(true);
+    expect(edits.every((r) => r.status === 200)).toBe(true);
+  });
+
+  it('a token Discord refuses early (50027) takes the channel path and the video still arrives', async () => {
+    h = await startHarness({ durationMs: 600 });
+    const taskId = h.sim.addTask();
+    const { token } = await h.discord.sendInteraction({
+      commandName: 'jimeng',
+      subcommand: 'result',
+      options: [{ name: 'task_id', type: 3, value: taskId }],
+    });
+    await h.discord.waitFor(isOriginalEdit);
+    h.discord.expireInteractionToken(token);
+    const post = await h.discord.waitFor(uploadNamed(`${taskId}.mp4`));
+    expect(post.path).toBe(`/channels/${h.discord.channelId}/messages`);
+    await h.bot.runner.idle();
+    expect(h.logs.some((l) => l.includes('event=interaction_token_refused'))).toBe(true);
+  });
+
+  it('without Attach Files in the channel, a late delivery is logged as blocked and the user was warned', async () => {
+    h = await startHarness({ durationMs: 600 });
+    const taskId = h.sim.addTask();
+    const perms = PermissionBits.ViewChannel | PermissionBits.SendMessages;
+    const { token } = await h.discord.sendInteraction({
+      commandName: 'jimeng',
+      subcommand: 'result',
+      options: [{ name: 'task_id', type: 3, value: taskId }],
+      appPermissions: perms.toString(),
+    });
+    const warned = await h.discord.waitFor(
+      (r) => isOriginalEdit(r) && contentOf(r).includes('Attach Files'),
+    );
+    expect(contentOf(warned)).toContain(taskId);
+    h.discord.expireInteractionToken(token);
+    await h.bot.runner.idle();
+    const blocked = h.logs.find((l) => l.includes('event=delivery_blocked'));
+    expect(blocked).toContain(`taskId=${taskId}`);
+    expect(blocked).toContain('Attach Files');
+    expect(h.discord.requests.some((r) => r.path.startsWith('/channels/'))).toBe(false);
+  });
+});
