@@ -19,6 +19,8 @@ export interface Env {
   EDGE_HEARTBEAT_MS?: string;
   /** Budget of one upstream query, retries included. */
   EDGE_UPSTREAM_TIMEOUT_MS?: string;
+  /** Retries of one upstream query after a transient failure (each is a subrequest). */
+  EDGE_UPSTREAM_RETRIES?: string;
   VIDEOS?: R2Bucket;
   RATE_LIMITER?: RateLimit;
 }

@@ -7,6 +7,7 @@ export interface Settings {
   pollIntervalMs: number;
   heartbeatMs: number;
   upstreamTimeoutMs: number;
+  upstreamRetries: number;
 }
 
 /** `?wait=N` is capped: a held request costs a subrequest per poll (50 on the free plan). */
@@ -41,6 +42,8 @@ export function readSettings(env: Env): Settings {
       pollIntervalMs: int(env.EDGE_POLL_INTERVAL_MS, 2_000, 100),
       heartbeatMs: int(env.EDGE_HEARTBEAT_MS, 15_000, 10),
       upstreamTimeoutMs: int(env.EDGE_UPSTREAM_TIMEOUT_MS, 25_000, 100),
+      // Each retry is a subrequest; a caller can always ask again.
+      upstreamRetries: Math.min(3, int(env.EDGE_UPSTREAM_RETRIES, 1, 0)),
     };
     memo.set(env, settings);
   }

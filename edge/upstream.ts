@@ -32,8 +32,7 @@ export function upstreamFor(env: Env, settings: Settings): Upstream {
       token,
       baseURL,
       timeoutMs: settings.upstreamTimeoutMs,
-      // Each retry is a subrequest; the caller can always ask again.
-      retries: 1,
+      retries: settings.upstreamRetries,
     }),
     baseURL,
     redact: (text) => (token ? text.split(token).join('[redacted]') : text),
