@@ -11,6 +11,7 @@ import { isOriginalEdit, uploadNamed } from './harness.ts';
 
 // Node 22 strips TypeScript types itself: the bot runs as it would in production.
 const NODE = join(process.cwd(), 'node_modules/.bin/node');
+const BUN = join(process.cwd(), 'node_modules/.bin/bun');
 
 let discord: FakeDiscord;
 let sim: Simulator;
@@ -32,8 +33,8 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function startBotProcess(env: Record<string, string> = {}) {
-  const child = spawn(NODE, ['bot/main.ts'], {
+function startBotProcess(env: Record<string, string> = {}, runtime = NODE) {
+  const child = spawn(runtime, ['bot/main.ts'], {
     env: {
       PATH: process.env.PATH ?? '',
       DISCORD_TOKEN: discord.token,
@@ -96,6 +97,27 @@ describe('the bot process', () => {
     const started = Date.now();
     expect(await second.exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(5_000);
+    expect(discord.requests.filter(uploadNamed(`${taskId}.mp4`))).toHaveLength(1);
+  });
+
+  it('a job stored by the Node process is resumed and delivered by a Bun process', async () => {
+    const first = startBotProcess();
+    await discord.ready(15_000);
+    const taskId = sim.addTask();
+    await discord.sendInteraction({
+      commandName: 'jimeng',
+      subcommand: 'result',
+      options: [{ name: 'task_id', type: 3, value: taskId }],
+    });
+    await discord.waitFor(isOriginalEdit, 10_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    discord.disconnectClients();
+    const second = startBotProcess({}, BUN);
+    await discord.waitFor(uploadNamed(`${taskId}.mp4`), 15_000);
+    await until(async () => (await readdir(join(dataDir, 'jobs'))).length === 0);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
     expect(discord.requests.filter(uploadNamed(`${taskId}.mp4`))).toHaveLength(1);
   });
 
