@@ -21,8 +21,8 @@ export function startDeadline(
   options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined },
 ): Deadline {
   const controller = new AbortController();
-  const timer = new AbortController();
   const { signal, timeoutMs } = options;
+  let cancelTimer: (() => void) | undefined;
   const at =
     timeoutMs === undefined || !Number.isFinite(timeoutMs) ? Infinity : clock.now() + timeoutMs;
   let fired: 'aborted' | 'timeout' | undefined;
@@ -33,17 +33,14 @@ export function startDeadline(
     controller.abort(
       why === 'timeout' ? new DOMException('Deadline reached', 'TimeoutError') : signal?.reason,
     );
-    timer.abort();
+    cancelTimer?.();
   };
   const onAbort = () => fire('aborted');
 
   if (signal?.aborted) fire('aborted');
   else signal?.addEventListener('abort', onAbort, { once: true });
   if (!fired && at !== Infinity) {
-    clock.sleep(Math.max(0, at - clock.now()), timer.signal).then(
-      () => fire('timeout'),
-      () => {},
-    );
+    cancelTimer = clock.schedule(Math.max(0, at - clock.now()), () => fire('timeout'));
   }
 
   return {
@@ -53,7 +50,7 @@ export function startDeadline(
     reason: () => fired ?? (clock.now() >= at ? 'timeout' : undefined),
     dispose() {
       signal?.removeEventListener('abort', onAbort);
-      timer.abort();
+      cancelTimer?.();
     },
   };
 }

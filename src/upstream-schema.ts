@@ -35,15 +35,16 @@ export const ProxyErrorSchema = v.looseObject({
   }),
 });
 
+// Only the fields we read are kept (v.object drops the other fifty): the whole string stays in `raw`.
 const optionalNumber = v.optional(v.nullable(v.number()));
 const optionalString = v.optional(v.nullable(v.string()));
 
-export const RespDataSchema = v.looseObject({
-  infer_ctx: v.looseObject({
+export const RespDataSchema = v.object({
+  infer_ctx: v.object({
     created_at: optionalString,
     request_id: optionalString,
     params: v.optional(
-      v.looseObject({
+      v.object({
         ori_prompt: optionalString,
         translate_prompt: optionalString,
         negative_prompt: optionalString,

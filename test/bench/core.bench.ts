@@ -1,0 +1,141 @@
+// Core benchmarks (npm run bench): client overhead against plain fetch + JSON.parse, polling
+// cost and delay against fixed 5-second polling, and the core's bundled size for Workers.
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { acceleratedClock, type Clock, createClient } from '../../src/index.ts';
+import { createSimulator, FIXTURE_TASK_ID, SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
+import { serveSimulator } from '../../src/simulator/serve.ts';
+import { startSimulatorProcess } from './simulator-process.ts';
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function clientOverhead() {
+  const server = await startSimulatorProcess();
+  const client = createClient({ token: SIMULATOR_TOKEN, baseURL: server.url });
+  const url = `${server.url}/task/${FIXTURE_TASK_ID}`;
+  const headers = { authorization: `Bearer ${SIMULATOR_TOKEN}`, accept: 'application/json' };
+  const plain = async () => JSON.parse(await (await fetch(url, { headers })).text());
+  const ours = () => client.getTask(FIXTURE_TASK_ID);
+  const time = async (fn: () => Promise<unknown>) => {
+    const start = performance.now();
+    await fn();
+    return performance.now() - start;
+  };
+  for (let i = 0; i < 300; i++) {
+    await plain();
+    await ours();
+  }
+  const rounds = 15;
+  const perRound = 200;
+  const ratios: number[] = [];
+  const plainTimes: number[] = [];
+  const oursTimes: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const p: number[] = [];
+    const o: number[] = [];
+    // Interleaved, so drift in the machine's load hits both sides alike.
+    for (let i = 0; i < perRound; i++) {
+      p.push(await time(plain));
+      o.push(await time(ours));
+    }
+    plainTimes.push(...p);
+    oursTimes.push(...o);
+    ratios.push(median(o) / median(p));
+  }
+  server.close();
+  return {
+    requests: rounds * perRound * 2,
+    plainMedianMs: round(median(plainTimes), 3),
+    getTaskMedianMs: round(median(oursTimes), 3),
+    medianRatio: round(median(ratios), 3),
+    target: '<= 1.15',
+  };
+}
+
+/** Fixed-interval polling, the plain baseline: ask every `everyMs` until done. */
+async function fixedPolling(
+  client: ReturnType<typeof createClient>,
+  clock: Clock,
+  id: string,
+  everyMs: number,
+) {
+  for (;;) {
+    const task = await client.getTask(id);
+    if (task.status === 'done') return task;
+    await clock.sleep(everyMs);
+  }
+}
+
+async function polling() {
+  const speed = 100;
+  const clock = acceleratedClock(speed);
+  const sim = createSimulator({ now: clock.now });
+  const server = await serveSimulator(sim);
+  const client = createClient({ token: SIMULATOR_TOKEN, baseURL: server.url, clock });
+  const rows = [];
+  for (const seconds of [10, 60, 300]) {
+    const tasksPerKind = 8;
+    const measure = async (follow: (id: string) => Promise<unknown>) => {
+      const results = await Promise.all(
+        Array.from({ length: tasksPerKind }, async () => {
+          const createdAt = clock.now();
+          const id = sim.addTask({ durationMs: seconds * 1000, createdAt });
+          await follow(id);
+          const delay = clock.now() - (createdAt + seconds * 1000);
+          const requests = sim.requests.filter(
+            (r) => r.taskId === id || r.path.endsWith(`/${id}`),
+          ).length;
+          return { delay, requests };
+        }),
+      );
+      return {
+        requests: round(results.reduce((s, r) => s + r.requests, 0) / results.length, 1),
+        maxDelayS: round(Math.max(...results.map((r) => r.delay)) / 1000),
+        medianDelayS: round(median(results.map((r) => r.delay)) / 1000),
+      };
+    };
+    const ours = await measure((id) => client.waitForTask(id, { timeoutMs: 3_600_000 }));
+    const fixed = await measure((id) => fixedPolling(client, clock, id, 5000));
+    const bound = Math.max(2, seconds * 0.1);
+    rows.push({
+      taskSeconds: seconds,
+      waitForTask: ours,
+      fixed5s: fixed,
+      requestRatio: round(ours.requests / fixed.requests),
+      delayTargetS: bound,
+      delayWithinTarget: ours.maxDelayS < bound,
+    });
+  }
+  await server.close();
+  return { simulatedSpeed: `${speed}x (1 ms of real latency reads as ${speed / 1000} s)`, rows };
+}
+
+async function bundleSize() {
+  const result = await build({
+    entryPoints: [new URL('../../src/index.ts', import.meta.url).pathname],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+    conditions: ['workerd', 'worker', 'browser'],
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+  return {
+    minifiedKB: round(code.byteLength / 1024, 1),
+    gzipKB: round(gzipSync(code, { level: 9 }).byteLength / 1024, 1),
+    target: '< 15 KB gzip',
+  };
+}
+
+console.log('core: bundle size', JSON.stringify(await bundleSize()));
+console.log('core: client overhead', JSON.stringify(await clientOverhead()));
+const poll = await polling();
+console.log(`core: polling (simulated time at ${poll.simulatedSpeed})`);
+for (const row of poll.rows) console.log('  ', JSON.stringify(row));
