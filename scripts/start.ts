@@ -1,0 +1,117 @@
+// npm start: the whole product on this machine. Without JIMENG_TOKEN it runs against the
+// built-in simulator (and says so first), creates a video, follows it, saves it, then serves
+// the edge endpoint locally, and the Discord bot too when DISCORD_TOKEN is set.
+// `npm start -- --once` stops after the demo, for scripts and tests.
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import process from 'node:process';
+import { createClient, DEFAULT_BASE_URL, isJimengError } from '../src/index.ts';
+import { createSimulator, SIMULATOR_TOKEN } from '../src/simulator/index.ts';
+import { serveSimulator } from '../src/simulator/serve.ts';
+
+const once = process.argv.includes('--once');
+const root = join(import.meta.dirname, '..');
+const closers: Array<() => Promise<unknown> | unknown> = [];
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main() {
+  let token = process.env.JIMENG_TOKEN?.trim() || undefined;
+  let baseURL = process.env.JIMENG_BASE_URL?.trim() || DEFAULT_BASE_URL;
+  const simulated = !token;
+  if (simulated) {
+    const server = await serveSimulator(
+      createSimulator({ durationMs: Number(process.env.SIMULATOR_DURATION_MS) || 6_000 }),
+    );
+    closers.push(() => server.close());
+    token = SIMULATOR_TOKEN;
+    baseURL = server.url;
+    say(
+      `No JIMENG_TOKEN set: running against the built-in simulator at ${baseURL} (nothing leaves this machine).`,
+    );
+  } else {
+    say(`Using the Jimeng API at ${baseURL} (JIMENG_TOKEN is set).`);
+  }
+
+  if (simulated) await demo(token as string, baseURL);
+  else
+    say(
+      'Not creating a demo task: with a real token that would be billed. Try: npx jimeng create "a fox in the snow" --out fox.mp4',
+    );
+
+  if (process.env.START_EDGE !== '0') await startEdgeLocally(token as string, baseURL);
+  if (process.env.DISCORD_TOKEN) await startDiscordBot(token as string, baseURL);
+  else say('Discord bot: not started (set DISCORD_TOKEN to start it; see docs/bot.md).');
+
+  if (once) return shutdown(0);
+  say('\nRunning. Press Ctrl-C to stop.');
+}
+
+async function demo(token: string, baseURL: string) {
+  const jimeng = createClient({ token, baseURL });
+  const prompt =
+    'A golden retriever pulls a cart along a mountain road, an orange cat riding on it';
+  say(`\n1. createVideo: "${prompt}"`);
+  const { taskId } = await jimeng.createVideo({ prompt, aspectRatio: '16:9' });
+  say(`   task ${taskId}`);
+  say('2. waitForTask:');
+  const started = Date.now();
+  const task = await jimeng.waitForTask(taskId, {
+    intervalMs: 500,
+    onUpdate: (t) =>
+      say(`   ${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s  ${t.upstreamStatus}`),
+  });
+  say(`   video URL valid until ${task.videoUrlExpiresAt}`);
+  const video = await jimeng.downloadVideo(task);
+  const dir = join(root, 'out');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${taskId}.mp4`);
+  await writeFile(file, video.bytes);
+  say(
+    `3. downloadVideo: ${video.size} bytes (${video.contentType}) saved to ${relative(process.cwd(), file)}`,
+  );
+}
+
+async function startEdgeLocally(token: string, baseURL: string) {
+  const { startEdge } = await import('../edge/dev.ts');
+  const key =
+    process.env.EDGE_API_KEYS?.split(',')[0]?.trim() ||
+    `local-${randomBytes(9).toString('base64url')}`;
+  const edge = await startEdge({
+    baseURL,
+    token,
+    apiKeys: process.env.EDGE_API_KEYS || key,
+    port: Number(process.env.EDGE_PORT) || undefined,
+  });
+  closers.push(() => edge.close());
+  const id = '14117763723766220057';
+  say(`\nEdge endpoint (Hono in workerd) at ${edge.url}; try:`);
+  say(`   curl -H 'Authorization: Bearer ${key}' ${edge.url}/task/${id}`);
+}
+
+async function startDiscordBot(token: string, baseURL: string) {
+  const { startBot } = await import('../bot/index.ts');
+  const bot = await startBot({
+    discordToken: process.env.DISCORD_TOKEN as string,
+    discordApiURL: process.env.DISCORD_API_URL || undefined,
+    jimeng: { token, baseURL },
+    dataDir: process.env.BOT_DATA_DIR || undefined,
+    edgePublicURL: process.env.EDGE_PUBLIC_URL || undefined,
+  });
+  closers.push(() => bot.stop());
+  say(`Discord bot: logged in as ${bot.client.user?.tag ?? 'the bot'}.`);
+}
+
+async function shutdown(code: number) {
+  for (const close of closers.reverse()) await Promise.resolve(close()).catch(() => {});
+  process.exit(code);
+}
+
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+main().catch((error) => {
+  process.stderr.write(
+    `npm start: ${isJimengError(error) ? `${error.message} [${error.code}]` : String(error instanceof Error ? error.stack : error)}\n`,
+  );
+  void shutdown(1);
+});

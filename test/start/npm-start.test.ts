@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { expect, it } from 'vitest';
+import { root, runtimes } from '../runtimes.ts';
+
+it('npm start without a token says it uses the simulator, runs the flow and serves a working curl line', async () => {
+  const env = { ...process.env, SIMULATOR_DURATION_MS: '1500' };
+  delete env.JIMENG_TOKEN;
+  delete env.DISCORD_TOKEN;
+  const child = spawn(runtimes.node22, [join(root, 'scripts/start.ts')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const lines: string[] = [];
+  let curl: RegExpExecArray | null = null;
+  try {
+    for await (const line of createInterface({ input: child.stdout })) {
+      lines.push(line);
+      curl = /curl -H 'Authorization: Bearer ([^']+)' (\S+)/.exec(line);
+      if (curl) break;
+    }
+    expect(lines[0]).toMatch(
+      /^No JIMENG_TOKEN set: running against the built-in simulator at http:\/\/127\.0\.0\.1:\d+/,
+    );
+    const output = lines.join('\n');
+    expect(output).toMatch(/in_queue[\s\S]*generating[\s\S]*done/);
+    const saved = /saved to (out\/\d+\.mp4)/.exec(output)?.[1];
+    expect(saved).toBeTruthy();
+    const bytes = await readFile(join(root, saved as string));
+    expect(bytes.subarray(4, 8).toString()).toBe('ftyp');
+    await rm(join(root, saved as string));
+
+    expect(curl).not.toBeNull();
+    const [, key, url] = curl as RegExpExecArray;
+    const response = await fetch(url as string, { headers: { authorization: `Bearer ${key}` } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ id: '14117763723766220057', status: 'done' });
+  } finally {
+    child.kill('SIGINT');
+    await once(child, 'exit');
+  }
+  expect(stderr).toBe('');
+}, 60_000);
