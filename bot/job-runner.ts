@@ -24,6 +24,7 @@ import {
   missingPermissionsText,
   type Progress,
   progressText,
+  providerSilentText,
   tooLargeText,
   userCapText,
 } from './messages.ts';
@@ -197,7 +198,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         message: error instanceof Error ? error.message : String(error),
       });
       try {
-        await finish(job, { content: failureText(job.taskId, error) });
+        const silent =
+          isJimengError(error) &&
+          error.code === 'timeout' &&
+          state.progress.kind === 'following' &&
+          state.progress.status === null;
+        const content = silent ? providerSilentText(job.taskId) : failureText(job.taskId, error);
+        await finish(job, { content });
       } catch (sendError) {
         logger('delivery_failed', {
           ...fields(job),

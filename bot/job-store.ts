@@ -56,7 +56,7 @@ export function createFileJobStore(dir: string): JobStore {
       }
       return jobs.sort((a, b) => a.createdAt - b.createdAt);
     },
-    put(job) {
+    async put(job) {
       const file = fileOf(job.id);
       const text = JSON.stringify(job);
       return enqueue(job.id, async () => {
@@ -66,7 +66,7 @@ export function createFileJobStore(dir: string): JobStore {
         await rename(temp, file);
       });
     },
-    remove(id) {
+    async remove(id) {
       const file = fileOf(id);
       return enqueue(id, () => rm(file, { force: true }));
     },

@@ -126,6 +126,13 @@ export function failureText(taskId: string | null, error: unknown): string {
   }
 }
 
+/** The follow timed out without one answer from the provider: it is down, not the task slow. */
+export function providerSilentText(taskId: string | null): string {
+  const task = taskId ? `task \`${taskId}\`` : 'your video';
+  const later = taskId ? ` Try \`/jimeng result task_id:${taskId}\` later.` : ' Try again later.';
+  return `📡 The provider has not answered about ${task} for a while (it seems to be down), so I stopped watching.${later}`;
+}
+
 export function invalidTaskIdText(input: string, problem: string): string {
   return `⚠️ \`${truncate(input, 60).replaceAll('`', "'")}\` is not a task id (${problem}). Task ids are long numbers like \`14117763723766220057\`.`;
 }
