@@ -8,6 +8,11 @@ function manualClock() {
   const sleepers: { at: number; resolve: () => void; signal?: AbortSignal | undefined }[] = [];
   const clock: Clock = {
     now: () => now,
+    schedule: (ms, fn) => {
+      const controller = new AbortController();
+      clock.sleep(ms, controller.signal).then(fn, () => {});
+      return () => controller.abort();
+    },
     sleep: (ms, signal) =>
       new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
