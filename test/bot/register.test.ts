@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { textAspectRatios } from '../../src/index.ts';
+import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.ts';
+
+const run = promisify(execFile);
+const NODE = join(process.cwd(), 'node_modules/.bin/node');
+
+let discord: FakeDiscord;
+afterEach(async () => {
+  await discord?.close();
+});
+
+interface Option {
+  name: string;
+  type: number;
+  max_length?: number;
+  choices?: { value: string }[];
+  options?: Option[];
+}
+
+describe('npm run bot:register', () => {
+  it('registers /jimeng in one guild with its limits in the definition', async () => {
+    discord = await startFakeDiscord();
+    const { stdout } = await run(NODE, ['bot/register.ts'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DISCORD_TOKEN: discord.token,
+        DISCORD_API_URL: discord.apiURL,
+        DISCORD_GUILD_ID: discord.guildId,
+      },
+    });
+    expect(stdout).toContain(`in guild ${discord.guildId}`);
+    const put = discord.requests.find((r) => r.method === 'PUT');
+    expect(put?.path).toBe(
+      `/applications/${discord.applicationId}/guilds/${discord.guildId}/commands`,
+    );
+    const [jimeng] = put?.body as { name: string; options: Option[] }[];
+    expect(jimeng?.name).toBe('jimeng');
+    const create = jimeng?.options.find((o) => o.name === 'create');
+    const prompt = create?.options?.find((o) => o.name === 'prompt');
+    expect(prompt?.max_length).toBe(150);
+    const ratios = create?.options
+      ?.find((o) => o.name === 'aspect_ratio')
+      ?.choices?.map((c) => c.value);
+    expect(ratios).toEqual(expect.arrayContaining([...textAspectRatios]));
+    expect(create?.options?.find((o) => o.name === 'image')?.type).toBe(11);
+  });
+
+  it('registers globally without DISCORD_GUILD_ID', async () => {
+    discord = await startFakeDiscord();
+    await run(NODE, ['bot/register.ts'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DISCORD_TOKEN: discord.token,
+        DISCORD_API_URL: discord.apiURL,
+      },
+    });
+    const put = discord.requests.find((r) => r.method === 'PUT');
+    expect(put?.path).toBe(`/applications/${discord.applicationId}/commands`);
+  });
+});
