@@ -27,9 +27,9 @@ export interface JimengErrorDetails {
   cause?: unknown;
 }
 
-export class JimengError extends Error {
+export abstract class JimengError extends Error {
   override name = 'JimengError';
-  readonly code: JimengErrorCode;
+  abstract readonly code: JimengErrorCode;
   readonly taskId: string | undefined;
   readonly requestId: string | undefined;
   readonly httpStatus: number | undefined;
@@ -38,12 +38,11 @@ export class JimengError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly retryable: boolean;
 
-  constructor(code: JimengErrorCode, message: string, details: JimengErrorDetails = {}) {
+  constructor(message: string, details: JimengErrorDetails = {}) {
     super(
       details.requestId ? `${message} (request id ${details.requestId})` : message,
       details.cause === undefined ? undefined : { cause: details.cause },
     );
-    this.code = code;
     this.taskId = details.taskId;
     this.requestId = details.requestId;
     this.httpStatus = details.httpStatus;
@@ -68,88 +67,72 @@ export class JimengError extends Error {
   }
 }
 
+/** The id is empty, malformed or not a string; nothing was sent. */
 export class InvalidTaskIdError extends JimengError {
   override name = 'InvalidTaskIdError' as const;
-  constructor(message: string, details?: JimengErrorDetails) {
-    super('invalid_task_id', message, details);
-  }
+  readonly code = 'invalid_task_id' as const;
 }
 
+/** An option or input was refused before sending (a prompt over 150 characters, say). */
 export class InvalidRequestError extends JimengError {
   override name = 'InvalidRequestError' as const;
-  constructor(message: string, details?: JimengErrorDetails) {
-    super('invalid_request', message, details);
-  }
+  readonly code = 'invalid_request' as const;
 }
 
+/** The provider refused the token. */
 export class UnauthorizedError extends JimengError {
   override name = 'UnauthorizedError' as const;
-  constructor(message: string, details?: JimengErrorDetails) {
-    super('unauthorized', message, details);
-  }
+  readonly code = 'unauthorized' as const;
 }
 
 export class RateLimitedError extends JimengError {
   override name = 'RateLimitedError' as const;
+  readonly code = 'rate_limited' as const;
   constructor(message: string, details?: JimengErrorDetails) {
-    super('rate_limited', message, { retryable: true, ...details });
+    super(message, { retryable: true, ...details });
   }
 }
 
+/** Any other refusal with a business `code` other than 10000, whatever the HTTP status. */
 export class ApiError extends JimengError {
   override name = 'ApiError' as const;
-  constructor(message: string, details?: JimengErrorDetails) {
-    super('api_error', message, details);
-  }
+  readonly code = 'api_error' as const;
 }
 
 export class TaskFailedError extends JimengError {
   override name = 'TaskFailedError' as const;
-  constructor(message: string, details?: JimengErrorDetails) {
-    super('task_failed', message, details);
-  }
+  readonly code = 'task_failed' as const;
 }
 
 export class TaskNotFoundError extends JimengError {
   override name = 'TaskNotFoundError' as const;
-  constructor(message: string, details?: JimengErrorDetails) {
-    super('task_not_found', message, details);
-  }
+  readonly code = 'task_not_found' as const;
 }
 
 export class TaskExpiredError extends JimengError {
   override name = 'TaskExpiredError' as const;
-  constructor(message: string, details?: JimengErrorDetails) {
-    super('task_expired', message, details);
-  }
+  readonly code = 'task_expired' as const;
 }
 
 export class TimeoutError extends JimengError {
   override name = 'TimeoutError' as const;
-  constructor(message: string, details?: JimengErrorDetails) {
-    super('timeout', message, details);
-  }
+  readonly code = 'timeout' as const;
 }
 
+/** The provider could not be reached, failed (5xx) or answered something unreadable. */
 export class UpstreamError extends JimengError {
   override name = 'UpstreamError' as const;
-  constructor(message: string, details?: JimengErrorDetails) {
-    super('upstream_error', message, details);
-  }
+  readonly code = 'upstream_error' as const;
 }
 
 export class AbortedError extends JimengError {
   override name = 'AbortedError' as const;
-  constructor(message: string, details?: JimengErrorDetails) {
-    super('aborted', message, details);
-  }
+  readonly code = 'aborted' as const;
 }
 
 export class TooLargeError extends JimengError {
   override name = 'TooLargeError' as const;
-  constructor(message: string, details?: JimengErrorDetails) {
-    super('too_large', message, details);
-  }
+  readonly code = 'too_large' as const;
 }
 
 export function isJimengError(value: unknown): value is JimengError {

@@ -118,9 +118,7 @@ export function parseDuration(text: string, flag: string): number {
 /** A mistake in the command line itself: exit code 2, and the hint to read --help. */
 export class UsageError extends JimengError {
   override name = 'UsageError' as const;
-  constructor(message: string) {
-    super('invalid_request', message);
-  }
+  readonly code = 'invalid_request' as const;
 }
 
 function usage(message: string): UsageError {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { JimengError } from '../../src/index.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { type Harness, rejectionOf, startHarness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -10,13 +9,6 @@ afterAll(() => h.close());
 beforeEach(() => h.sim.reset());
 
 const submits = () => h.sim.requests.filter((r) => r.method === 'POST');
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: JimengError) => error,
-  );
 
 describe('createVideo', () => {
   it('submits text-to-video and returns the id as an exact string', async () => {
@@ -54,7 +46,7 @@ describe('createVideo', () => {
     [{ prompt: 'ok', imageUrls: ['file:///etc/passwd'] }, /http or https/],
     [{ prompt: 'ok', colour: 'blue' }, /colour/],
   ])('refuses %j before sending anything', async (options, message) => {
-    const error = await failure(h.client.createVideo(options as never));
+    const error = await rejectionOf(h.client.createVideo(options as never));
     expect(error.code).toBe('invalid_request');
     expect(error.message).toMatch(message);
     expect(h.sim.requests).toHaveLength(0);
@@ -65,7 +57,7 @@ describe('createVideo', () => {
   });
 
   it('a moderation refusal is an api_error explaining the code, not retried', async () => {
-    const error = await failure(h.client.createVideo({ prompt: 'something [moderation]' }));
+    const error = await rejectionOf(h.client.createVideo({ prompt: 'something [moderation]' }));
     expect(error).toMatchObject({ code: 'api_error', upstreamCode: 50412, httpStatus: 400 });
     expect(error.message).toMatch(/prompt failed moderation/);
     expect(error.requestId).toBeTruthy();
@@ -80,12 +72,12 @@ describe('createVideo', () => {
     ] as const) {
       h.sim.reset();
       h.sim.fault({ ...fault, route: 'create' });
-      await failure(h.client.createVideo({ prompt: 'once only' }));
+      await rejectionOf(h.client.createVideo({ prompt: 'once only' }));
       expect(submits()).toHaveLength(1);
     }
     h.sim.reset();
     h.sim.fault({ kind: 'hang', route: 'create' });
-    const error = await failure(
+    const error = await rejectionOf(
       h.client.createVideo({ prompt: 'once only' }, { timeoutMs: 60_000 }),
     );
     expect(error.code).toBe('timeout');

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { JimengError } from '../../src/index.ts';
 import { sampleVideo } from '../../src/simulator/sample-video.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { type Harness, rejectionOf, startHarness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -9,14 +8,6 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 beforeEach(() => h.sim.reset());
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: JimengError) => error,
-  );
 
 async function finishedTask() {
   const id = h.sim.addTask({ durationMs: 1 });
@@ -39,7 +30,7 @@ describe('downloadVideo', () => {
 
   it('stops reading past maxBytes and rejects with too_large', async () => {
     const task = await finishedTask();
-    const error = await failure(h.client.downloadVideo(task, { maxBytes: 1000 }));
+    const error = await rejectionOf(h.client.downloadVideo(task, { maxBytes: 1000 }));
     expect(error.code).toBe('too_large');
     expect(error.taskId).toBe(task.id);
   });
@@ -50,7 +41,7 @@ describe('downloadVideo', () => {
       ...task,
       videoUrl: task.videoUrl?.replace(/\/[0-9a-f]{8}\//, '/5f5e1000/') ?? null,
     };
-    const error = await failure(h.client.downloadVideo(expired));
+    const error = await rejectionOf(h.client.downloadVideo(expired));
     expect(error.code).toBe('upstream_error');
     expect(error.httpStatus).toBe(403);
     expect(error.message).toMatch(/query the task again/);
@@ -59,14 +50,14 @@ describe('downloadVideo', () => {
   it('an HTML page where the video should be is an upstream_error', async () => {
     const task = await finishedTask();
     h.sim.fault({ kind: 'html', status: 200, route: 'video' });
-    const error = await failure(h.client.downloadVideo(task));
+    const error = await rejectionOf(h.client.downloadVideo(task));
     expect(error.code).toBe('upstream_error');
   });
 
   it('a task without a video is refused with a clear reason', async () => {
     const id = h.sim.addTask({ durationMs: 60_000 });
     const task = await h.client.getTask(id);
-    const error = await failure(h.client.downloadVideo(task));
+    const error = await rejectionOf(h.client.downloadVideo(task));
     expect(error.code).toBe('invalid_request');
     expect(error.message).toMatch(/no video yet \(status: queued\)/);
   });
@@ -75,7 +66,7 @@ describe('downloadVideo', () => {
     const task = await finishedTask();
     h.sim.fault({ kind: 'hang', route: 'video' });
     const controller = new AbortController();
-    const pending = failure(h.client.downloadVideo(task, { signal: controller.signal }));
+    const pending = rejectionOf(h.client.downloadVideo(task, { signal: controller.signal }));
     setTimeout(() => controller.abort(), 20);
     expect((await pending).code).toBe('aborted');
   });

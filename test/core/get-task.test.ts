@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClient, JimengError } from '../../src/index.ts';
+import { createClient } from '../../src/index.ts';
 import { FIXTURE_TASK_ID, SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { type Harness, rejectionOf, startHarness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -9,16 +9,6 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 beforeEach(() => h.sim.reset());
-
-async function rejection(promise: Promise<unknown>): Promise<JimengError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(JimengError);
-    return error as JimengError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('getTask', () => {
   it('returns the finished fixture task with its exact id, video and parameters', async () => {
@@ -43,7 +33,7 @@ describe('getTask', () => {
   });
 
   it('refuses an invalid id before any request', async () => {
-    const error = await rejection(h.client.getTask('../admin'));
+    const error = await rejectionOf(h.client.getTask('../admin'));
     expect(error.code).toBe('invalid_task_id');
     expect(h.sim.requests).toHaveLength(0);
   });
@@ -66,7 +56,7 @@ describe('errors', () => {
   it('a refused token is unauthorized and never shows the token', async () => {
     const secret = 'sk-live-SUPERSECRET-0123456789';
     const client = createClient({ token: secret, baseURL: h.server.url, clock: h.clock });
-    const error = await rejection(client.getTask(FIXTURE_TASK_ID));
+    const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
     expect(error.code).toBe('unauthorized');
     expect(error.httpStatus).toBe(401);
     expect(error.message).toMatch(/JIMENG_TOKEN/);
@@ -77,7 +67,7 @@ describe('errors', () => {
 
   it('a missing token says which setting to fill in', async () => {
     const client = createClient({ baseURL: h.server.url, clock: h.clock });
-    const error = await rejection(client.getTask(FIXTURE_TASK_ID));
+    const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
     expect(error.code).toBe('unauthorized');
     expect(error.message).toMatch(/no token was configured.*JIMENG_TOKEN/);
   });
@@ -96,7 +86,7 @@ describe('errors', () => {
     await expect(h.client.getTask(FIXTURE_TASK_ID)).resolves.toMatchObject({ status: 'done' });
     h.sim.reset();
     h.sim.fault({ kind: 'status', status: 500, times: 10 });
-    const error = await rejection(h.client.getTask(FIXTURE_TASK_ID));
+    const error = await rejectionOf(h.client.getTask(FIXTURE_TASK_ID));
     expect(error.code).toBe('api_error');
     expect(error.upstreamCode).toBe(50500);
     expect(error.httpStatus).toBe(500);
@@ -107,7 +97,7 @@ describe('errors', () => {
 
   it('an HTML error page is an upstream_error, not a crash', async () => {
     h.sim.fault({ kind: 'html', status: 502, times: 10 });
-    const error = await rejection(h.client.getTask(FIXTURE_TASK_ID, { timeoutMs: 60_000 }));
+    const error = await rejectionOf(h.client.getTask(FIXTURE_TASK_ID, { timeoutMs: 60_000 }));
     expect(error.code).toBe('upstream_error');
     expect(error.httpStatus).toBe(502);
     expect(error.message).toMatch(/HTML/);
@@ -117,7 +107,7 @@ describe('errors', () => {
     h.sim.fault({ kind: 'truncated-json' });
     await expect(h.client.getTask(FIXTURE_TASK_ID)).resolves.toMatchObject({ status: 'done' });
     h.sim.fault({ kind: 'truncated-json', times: 10 });
-    const error = await rejection(h.client.getTask(FIXTURE_TASK_ID));
+    const error = await rejectionOf(h.client.getTask(FIXTURE_TASK_ID));
     expect(error.code).toBe('upstream_error');
     expect(error.message).toMatch(/not valid JSON/);
   });
@@ -130,14 +120,14 @@ describe('errors', () => {
 
   it("the proxy's 401 shape and a 403 business body are both unauthorized", async () => {
     h.sim.fault({ kind: 'proxy-error', status: 401, message: `bad key ${SIMULATOR_TOKEN}` });
-    const error = await rejection(h.client.getTask(FIXTURE_TASK_ID));
+    const error = await rejectionOf(h.client.getTask(FIXTURE_TASK_ID));
     expect(error.code).toBe('unauthorized');
     expect(error.message).not.toContain(SIMULATOR_TOKEN);
   });
 
   it('a moderation refusal on a query is an api_error with the code explained', async () => {
     h.sim.fault({ kind: 'code', code: 50511, route: 'task' });
-    const error = await rejection(h.client.getTask(FIXTURE_TASK_ID));
+    const error = await rejectionOf(h.client.getTask(FIXTURE_TASK_ID));
     expect(error).toMatchObject({ code: 'api_error', upstreamCode: 50511 });
     expect(error.message).toMatch(/moderation/);
   });
@@ -145,7 +135,7 @@ describe('errors', () => {
   it('timeoutMs bounds the whole call, retries included, when the provider hangs', async () => {
     h.sim.fault({ kind: 'hang', times: 10 });
     const started = h.clock.now();
-    const error = await rejection(h.client.getTask(FIXTURE_TASK_ID, { timeoutMs: 5_000 }));
+    const error = await rejectionOf(h.client.getTask(FIXTURE_TASK_ID, { timeoutMs: 5_000 }));
     expect(error.code).toBe('timeout');
     const spent = h.clock.now() - started;
     expect(spent).toBeGreaterThanOrEqual(5_000);
@@ -163,12 +153,12 @@ describe('errors', () => {
     const controller = new AbortController();
     const pending = h.client.getTask(FIXTURE_TASK_ID, { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
-    const error = await rejection(pending);
+    const error = await rejectionOf(pending);
     expect(error.code).toBe('aborted');
   });
 
   it('an already-aborted signal sends nothing', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       h.client.getTask(FIXTURE_TASK_ID, { signal: AbortSignal.abort() }),
     );
     expect(error.code).toBe('aborted');
@@ -182,7 +172,7 @@ describe('errors', () => {
       retries: 0,
       clock: h.clock,
     });
-    const error = await rejection(client.getTask(FIXTURE_TASK_ID));
+    const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
     expect(error.code).toBe('upstream_error');
     expect(error.message).toMatch(/JIMENG_BASE_URL/);
   });

@@ -1,4 +1,9 @@
-import { acceleratedClock, type ClientOptions, createClient } from '../../src/index.ts';
+import {
+  acceleratedClock,
+  type ClientOptions,
+  createClient,
+  JimengError,
+} from '../../src/index.ts';
 import {
   createSimulator,
   SIMULATOR_TOKEN,
@@ -28,3 +33,16 @@ export async function startHarness(
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/** The JimengError a promise rejects with; fails the test when it resolves instead. */
+export function rejectionOf(promise: Promise<unknown>): Promise<JimengError> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => {
+      if (!(error instanceof JimengError)) throw error;
+      return error;
+    },
+  );
+}

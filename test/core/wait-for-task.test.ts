@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { JimengError, Task } from '../../src/index.ts';
-import { type Harness, startHarness } from './harness.ts';
+import type { Task } from '../../src/index.ts';
+import { type Harness, rejectionOf, startHarness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -8,14 +8,6 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 beforeEach(() => h.sim.reset());
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: JimengError) => error,
-  );
 
 describe('waitForTask', () => {
   it('resolves when the task is done, reporting each status change once', async () => {
@@ -30,21 +22,21 @@ describe('waitForTask', () => {
   it('rejects with the terminal failure: failed, expired, not_found', async () => {
     const failed = h.sim.addTask({ durationMs: 3_000, outcome: 'failed' });
     const expired = h.sim.addTask({ durationMs: 3_000, outcome: 'expired' });
-    await expect(failure(h.client.waitForTask(failed))).resolves.toMatchObject({
+    await expect(rejectionOf(h.client.waitForTask(failed))).resolves.toMatchObject({
       code: 'task_failed',
       taskId: failed,
     });
-    await expect(failure(h.client.waitForTask(expired))).resolves.toMatchObject({
+    await expect(rejectionOf(h.client.waitForTask(expired))).resolves.toMatchObject({
       code: 'task_expired',
     });
-    const missing = await failure(h.client.waitForTask('12345678901234567890'));
+    const missing = await rejectionOf(h.client.waitForTask('12345678901234567890'));
     expect(missing.code).toBe('task_not_found');
     expect(missing.message).toMatch(/12 hours/);
   });
 
   it('does not spin on an unknown status and times out with the last status named', async () => {
     const id = h.sim.addTask({ durationMs: 1_000, outcome: { status: 'rendering_v2' } });
-    const error = await failure(
+    const error = await rejectionOf(
       h.client.waitForTask(id, { timeoutMs: 120_000, intervalMs: 1_000 }),
     );
     expect(error.code).toBe('timeout');
@@ -63,7 +55,7 @@ describe('waitForTask', () => {
 
   it('stops at once on a final error such as a refused token', async () => {
     h.sim.fault({ kind: 'proxy-error', status: 401, route: 'task' });
-    const error = await failure(h.client.waitForTask('12345678901234567891'));
+    const error = await rejectionOf(h.client.waitForTask('12345678901234567891'));
     expect(error.code).toBe('unauthorized');
     expect(h.taskQueries()).toHaveLength(1);
   });
@@ -71,7 +63,7 @@ describe('waitForTask', () => {
   it('rejects with aborted the moment the signal fires, even mid-sleep', async () => {
     const id = h.sim.addTask({ durationMs: 3_600_000 });
     const controller = new AbortController();
-    const pending = failure(
+    const pending = rejectionOf(
       h.client.waitForTask(id, { signal: controller.signal, intervalMs: 60_000 }),
     );
     await new Promise((resolve) => setTimeout(resolve, 30));
@@ -92,7 +84,7 @@ describe('waitForTask', () => {
     const done = ids.slice(0, 100).map((id) => h.client.waitForTask(id));
     const aborted = ids
       .slice(100)
-      .map((id) => failure(h.client.waitForTask(id, { signal: controller.signal })));
+      .map((id) => rejectionOf(h.client.waitForTask(id, { signal: controller.signal })));
     await Promise.all(done);
     controller.abort();
     await Promise.all(aborted);
@@ -100,7 +92,7 @@ describe('waitForTask', () => {
   });
 
   it('refuses an interval that would hammer the provider', async () => {
-    await expect(failure(h.client.waitForTask('1', { intervalMs: 1 }))).resolves.toMatchObject({
+    await expect(rejectionOf(h.client.waitForTask('1', { intervalMs: 1 }))).resolves.toMatchObject({
       code: 'invalid_request',
     });
   });

@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 import { root, runtimes } from '../runtimes.ts';
 
 it('npm start without a token says it uses the simulator, runs the flow and serves a working curl line', async () => {
-  const env = { ...process.env, SIMULATOR_DURATION_MS: '1500' };
+  const env: NodeJS.ProcessEnv = { ...process.env, SIMULATOR_DURATION_MS: '1500' };
   delete env.JIMENG_TOKEN;
   delete env.DISCORD_TOKEN;
   const child = spawn(runtimes.node22, [join(root, 'scripts/start.ts')], {
