@@ -1,5 +1,4 @@
-/** The provider's success code: success is `code == 10000`, not the HTTP status. */
-export const SUCCESS_CODE = 10000;
+export { SUCCESS_CODE } from '../business-codes.ts';
 
 // The documented Jimeng video codes, with the HTTP status the provider pairs them with.
 const codes: Record<number, { status: number; message: string }> = {
