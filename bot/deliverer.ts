@@ -35,7 +35,10 @@ export interface Deliverer {
 }
 
 export interface DelivererOptions {
+  /** The bot's REST, for channel messages. */
   rest: REST;
+  /** Interaction webhooks (see interaction-rest.ts); `rest` when not given. */
+  interactionRest?: REST | undefined;
   clock: Clock;
   logger: Logger;
   /** Stop using a token this long before Discord would, so an upload never straddles the end. */
@@ -59,6 +62,7 @@ export class AttachmentTooLargeError extends Error {
  */
 export function createDeliverer(options: DelivererOptions): Deliverer {
   const { rest, clock, logger } = options;
+  const interactionRest = options.interactionRest ?? rest;
   const margin = options.tokenMarginMs ?? 60_000;
 
   const tokenUsable = (job: Job) => !job.tokenDead && clock.now() < job.tokenExpiresAt - margin;
@@ -87,7 +91,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   };
 
   const editOriginal = (job: Job, message: OutgoingMessage) =>
-    rest.patch(Routes.webhookMessage(job.applicationId, job.interactionToken), {
+    interactionRest.patch(Routes.webhookMessage(job.applicationId, job.interactionToken), {
       auth: false,
       body: { content: message.content, attachments: attachments(message) },
       files: toFiles(message),

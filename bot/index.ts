@@ -11,6 +11,7 @@ import {
 import type { CommandContext } from './commands/context.ts';
 import { commands } from './commands/index.ts';
 import { createDeliverer } from './deliverer.ts';
+import { createInteractionRest } from './interaction-rest.ts';
 import { createJobRunner, type JobRunner } from './job-runner.ts';
 import { createFileJobStore, type JobStore } from './job-store.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -79,8 +80,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     intents: [GatewayIntentBits.Guilds],
     rest: options.discordApiURL ? { api: options.discordApiURL } : {},
   });
+  const interactionRest = createInteractionRest(options.discordApiURL);
   const deliverer = createDeliverer({
     rest: client.rest,
+    interactionRest,
     clock,
     logger,
     tokenMarginMs: options.tokenMarginMs,
@@ -98,7 +101,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     progressIntervalMs: options.progressIntervalMs ?? 5_000,
     edgePublicURL: options.edgePublicURL,
   });
-  const context: CommandContext = { runner, clock, logger };
+  const context: CommandContext = { runner, clock, logger, interactionRest };
 
   client.on(Events.InteractionCreate, async (interaction) => {
     if (!interaction.isChatInputCommand()) return;
@@ -143,6 +146,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       stopping ??= (async () => {
         await runner.stop();
         await client.destroy();
+        interactionRest.clearHashSweeper();
+        interactionRest.clearHandlerSweeper();
         logger('bot_stopped', {});
       })();
       return stopping;

@@ -1,3 +1,4 @@
+import type { REST } from 'discord.js';
 import type { Clock } from '../../src/index.ts';
 import type { JobRunner } from '../job-runner.ts';
 import type { Logger } from '../log.ts';
@@ -7,4 +8,6 @@ export interface CommandContext {
   runner: JobRunner;
   clock: Clock;
   logger: Logger;
+  /** For interaction callbacks and webhooks, outside discord.js's global request budget. */
+  interactionRest: REST;
 }

@@ -8,6 +8,7 @@ import {
   MAX_PROMPT_LENGTH,
 } from '../../src/index.ts';
 import { MAX_TASK_ID_LENGTH } from '../../src/task-id.ts';
+import { deferReply } from '../interaction-rest.ts';
 import {
   type CreateRequest,
   DEFAULT_ATTACHMENT_SIZE_LIMIT,
@@ -143,7 +144,7 @@ async function follow(
     return;
   }
   // Discord wants an answer within 3 s; everything slow comes after this.
-  await interaction.deferReply();
+  await deferReply(context.interactionRest, interaction);
   const now = context.clock.now();
   await context.runner.start({
     id: interaction.id,
