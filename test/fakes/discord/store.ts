@@ -36,8 +36,12 @@ export class Store {
   /** Never reassigned: the last registered command set, handed to tests as `commands`. */
   readonly commands: unknown[] = [];
   readonly registered = new Map<string, Json[]>();
+  readonly world: World;
 
-  constructor(readonly world: World) {}
+  // A plain field, not a parameter property: Node 22 runs this file by stripping types only.
+  constructor(world: World) {
+    this.world = world;
+  }
 
   addInteraction(id: string, token: string, attachmentSizeLimit?: number): void {
     this.interactions.set(token, {
