@@ -1,40 +1,55 @@
 import type { Task } from '../src/index.ts';
-
-/** A link is not handed out in its last minute: the client still has to fetch it. */
-const URL_SAFETY_MS = 60_000;
-const MAX_CACHE_SECONDS = 24 * 60 * 60;
-
-/**
- * How long a terminal answer may be reused. A done task lives as long as its video URL (the
- * provider's links expire about an hour after the query); `not_found` briefly, since a task
- * just submitted may not be visible yet; failures and expiries do not change.
- */
-export function cacheSeconds(task: Task, now = Date.now()): number {
-  switch (task.status) {
-    case 'done': {
-      if (!task.videoUrlExpiresAt) return 0;
-      const ms = Date.parse(task.videoUrlExpiresAt) - now - URL_SAFETY_MS;
-      return Math.max(0, Math.min(MAX_CACHE_SECONDS, Math.floor(ms / 1000)));
-    }
-    case 'not_found':
-      return 60;
-    case 'failed':
-    case 'expired':
-      return 60 * 60;
-    default:
-      return 0;
-  }
-}
+import { cacheSeconds } from './cache-policy.ts';
 
 /** A synthetic URL: the Cache API is keyed by request, and the upstream is part of the key. */
 function keyFor(baseURL: string, id: string): string {
   return `https://jimeng-edge.cache/${encodeURIComponent(baseURL)}/task/${encodeURIComponent(id)}`;
 }
 
+/**
+ * The isolate's own copy of hot terminal tasks, in front of the Cache API: a popular task
+ * then costs neither a provider query nor a cache subrequest. Small and bounded: isolates
+ * have 128 MB and many tasks pass through.
+ */
+const HOT_ENTRIES = 256;
+const hot = new Map<string, { task: Task; until: number }>();
+
+function remember(key: string, task: Task, seconds: number) {
+  hot.delete(key);
+  hot.set(key, { task, until: Date.now() + seconds * 1000 });
+  // Maps iterate in insertion order: the first key is the least recently stored.
+  if (hot.size > HOT_ENTRIES) hot.delete(hot.keys().next().value as string);
+}
+
+/**
+ * Tasks this isolate just saw running. Looking them up in the Cache API would cost a
+ * subrequest per poll (and ?wait / SSE poll a lot) for an answer that is almost surely
+ * "not there"; for a few seconds the provider is asked directly instead.
+ */
+const PENDING_MS = 10_000;
+const pending = new Map<string, number>();
+
+export function markPending(baseURL: string, id: string) {
+  const key = keyFor(baseURL, id);
+  pending.delete(key);
+  pending.set(key, Date.now() + PENDING_MS);
+  if (pending.size > HOT_ENTRIES) pending.delete(pending.keys().next().value as string);
+}
+
 /** The Cache API only stores on a custom domain; on workers.dev these calls do nothing. */
 export async function readCachedTask(baseURL: string, id: string): Promise<Task | undefined> {
-  const hit = await caches.default.match(keyFor(baseURL, id));
-  return hit ? ((await hit.json()) as Task) : undefined;
+  const key = keyFor(baseURL, id);
+  if ((pending.get(key) ?? 0) > Date.now()) return undefined;
+  pending.delete(key);
+  const entry = hot.get(key);
+  if (entry && entry.until > Date.now()) return entry.task;
+  if (entry) hot.delete(key);
+  const hit = await caches.default.match(key);
+  if (!hit) return undefined;
+  const task = (await hit.json()) as Task;
+  const seconds = cacheSeconds(task);
+  if (seconds > 0) remember(key, task, seconds);
+  return task;
 }
 
 export async function cacheTask(baseURL: string, task: Task): Promise<void> {
@@ -43,5 +58,8 @@ export async function cacheTask(baseURL: string, task: Task): Promise<void> {
   const response = new Response(JSON.stringify(task), {
     headers: { 'content-type': 'application/json', 'cache-control': `max-age=${seconds}` },
   });
-  await caches.default.put(keyFor(baseURL, task.id), response);
+  const key = keyFor(baseURL, task.id);
+  pending.delete(key);
+  remember(key, task, seconds);
+  await caches.default.put(key, response);
 }

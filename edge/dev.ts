@@ -22,6 +22,8 @@ export interface StartEdgeOptions {
   videos?: boolean;
   /** Bind RATE_LIMITER with this many requests per minute per caller. */
   rateLimitPerMinute?: number;
+  /** A directory for the Cache API's storage, so several workerd processes share one cache. */
+  cachePersist?: string;
   /** Extra vars, e.g. EDGE_POLL_INTERVAL_MS for fast tests. */
   vars?: Record<string, string>;
 }
@@ -57,8 +59,8 @@ export function buildEdge(
   return bundle;
 }
 
-export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge> {
-  const script = await buildEdge();
+/** The Worker's options for Miniflare: bundle, compatibility, vars and bindings, as wrangler.toml. */
+export async function edgeWorkerOptions(options: StartEdgeOptions) {
   const bindings: Record<string, string> = {
     JIMENG_BASE_URL: options.baseURL,
     ...(options.token ? { JIMENG_TOKEN: options.token } : {}),
@@ -67,23 +69,30 @@ export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge>
     ...(options.corsOrigins ? { CORS_ORIGINS: options.corsOrigins } : {}),
     ...options.vars,
   };
-  const config: MiniflareOptions = {
-    modules: [{ type: 'ESModule', path: 'index.js', contents: script }],
+  return {
+    modules: [{ type: 'ESModule' as const, path: 'index.js', contents: await buildEdge() }],
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings,
-    host: '127.0.0.1',
-    port: options.port ?? 0,
+    ...(options.cachePersist ? { cachePersist: options.cachePersist } : {}),
     ...(options.videos === false ? {} : { r2Buckets: ['VIDEOS'] }),
     ...(options.rateLimitPerMinute
       ? {
           ratelimits: {
-            RATE_LIMITER: { simple: { limit: options.rateLimitPerMinute, period: 60 } },
+            RATE_LIMITER: { simple: { limit: options.rateLimitPerMinute, period: 60 as const } },
           },
         }
       : {}),
-  };
-  const miniflare = new Miniflare(config);
+  } satisfies MiniflareOptions;
+}
+
+/** Runs the edge Worker in workerd on 127.0.0.1 (in-memory R2 unless `videos: false`). */
+export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge> {
+  const miniflare = new Miniflare({
+    ...(await edgeWorkerOptions(options)),
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+  });
   const url = (await miniflare.ready).origin;
   return { url, miniflare, close: () => miniflare.dispose() };
 }

@@ -21,6 +21,8 @@ export interface Env {
   EDGE_UPSTREAM_TIMEOUT_MS?: string;
   /** Retries of one upstream query after a transient failure (each is a subrequest). */
   EDGE_UPSTREAM_RETRIES?: string;
+  /** Upstream queries one ?wait or SSE request may make (Free plan: 50 subrequests per request). */
+  EDGE_FOLLOW_QUERIES?: string;
   VIDEOS?: R2Bucket;
   RATE_LIMITER?: RateLimit;
 }

@@ -8,6 +8,11 @@ export interface Settings {
   heartbeatMs: number;
   upstreamTimeoutMs: number;
   upstreamRetries: number;
+  /**
+   * Upstream queries one request may make while following a task. Each is a subrequest and
+   * the Free plan allows 50 per request; the rest is headroom for the cache and retries.
+   */
+  followQueries: number;
 }
 
 /** `?wait=N` is capped: a held request costs a subrequest per poll (50 on the free plan). */
@@ -44,6 +49,7 @@ export function readSettings(env: Env): Settings {
       upstreamTimeoutMs: int(env.EDGE_UPSTREAM_TIMEOUT_MS, 25_000, 100),
       // Each retry is a subrequest; a caller can always ask again.
       upstreamRetries: Math.min(3, int(env.EDGE_UPSTREAM_RETRIES, 1, 0)),
+      followQueries: int(env.EDGE_FOLLOW_QUERIES, 40, 1),
     };
     memo.set(env, settings);
   }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { isTerminalStatus, type Task } from '../src/index.ts';
-import { cacheSeconds } from './cache.ts';
+import { cacheSeconds } from './cache-policy.ts';
 import type { AppEnv } from './env.ts';
 
 /** The task as JSON text, token scrubbed: `raw` is the provider's body, which we do not control. */

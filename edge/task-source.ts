@@ -7,7 +7,7 @@ import {
   TaskExpiredError,
   TaskNotFoundError,
 } from '../src/index.ts';
-import { cacheTask, readCachedTask } from './cache.ts';
+import { cacheTask, markPending, readCachedTask } from './cache.ts';
 import type { AppEnv } from './env.ts';
 
 /**
@@ -22,6 +22,7 @@ export async function loadTask(c: Context<AppEnv>, id: string): Promise<Task> {
     // No caller's signal here: the query is shared, one caller leaving must not cancel it.
     const task = await client.getTask(id);
     if (isTerminalStatus(task.status)) await cacheTask(baseURL, task).catch(() => {});
+    else markPending(baseURL, id);
     return task;
   });
 }
@@ -51,8 +52,8 @@ export interface FollowOptions {
 }
 
 /**
- * Polls until the task is terminal or time runs out, and answers with the latest state
- * either way: a failed task or one still running is an answer, not an error. Missing and
+ * Polls until the task is terminal, time runs out or the request's query budget is spent
+ * (`followQueries`), and answers with the latest state either way: a failed task or one still running is an answer, not an error. Missing and
  * expired tasks, and a provider that never answered, are errors.
  */
 export async function followUntilSettled(
@@ -61,10 +62,16 @@ export async function followUntilSettled(
   options: FollowOptions,
 ): Promise<Task> {
   let last: Task | undefined;
+  let queries = 0;
+  const budget = new AbortController();
+  const query = () => {
+    if (++queries >= c.var.settings.followQueries) budget.abort();
+    return loadTask(c, id);
+  };
   try {
-    return await followTask(id, () => loadTask(c, id), {
+    return await followTask(id, query, {
       timeoutMs: options.timeoutMs,
-      signal: options.signal,
+      signal: AbortSignal.any([options.signal, budget.signal]),
       intervalMs: c.var.settings.pollIntervalMs,
       onUpdate: (task) => {
         last = task;

@@ -106,3 +106,23 @@ describe('GET /task/:id/events (SSE)', () => {
     expect(edge.queriesFor(id)).toBe(atLeave);
   });
 });
+
+describe('the subrequest budget of one request', () => {
+  const thrifty = useEdge({ vars: { EDGE_FOLLOW_QUERIES: '3' } });
+
+  it('an SSE stream that spends its queries ends with a timeout event (EventSource reconnects)', async () => {
+    const id = thrifty.sim.addTask({ durationMs: 60_000 });
+    const events = await readEvents(await thrifty.call(`/task/${id}/events`, { headers: auth }));
+    expect(events.filter((e) => e.event !== 'comment').at(-1)?.event).toBe('timeout');
+    // The first snapshot before the stream, then at most the budget.
+    expect(thrifty.queriesFor(id)).toBeLessThanOrEqual(4);
+  });
+
+  it('?wait answers the latest state once its queries are spent', async () => {
+    const id = thrifty.sim.addTask({ durationMs: 60_000 });
+    const response = await thrifty.call(`/task/${id}?wait=60`, { headers: auth });
+    expect(response.status).toBe(200);
+    expect(['queued', 'processing']).toContain((await response.json()).status);
+    expect(thrifty.queriesFor(id)).toBe(3);
+  });
+});
