@@ -1,0 +1,151 @@
+// Edge benchmark (npm run bench): the same load against the edge Worker and a bare
+// fetch-passthrough Worker, both in one workerd, both in front of the same simulator.
+// The gap is what Hono, auth, validation, normalisation and the cache lookup cost per request.
+import { Miniflare } from 'miniflare';
+import { afterAll, bench, describe } from 'vitest';
+import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, edgeWorkerOptions } from '../../edge/dev.ts';
+import { createSimulator } from '../../src/simulator/index.ts';
+import { serveSimulator } from '../../src/simulator/serve.ts';
+
+const TOKEN = 'bench-token';
+const KEY = 'bench-key';
+const CONCURRENCY = 16;
+const REQUESTS_PER_ROUND = 400;
+const ROUNDS = 6;
+
+/** The least a Worker can do: forward the query with the token, hand back the body. */
+const BARE_WORKER = `export default {
+  async fetch(request, env) {
+    const { pathname } = new URL(request.url);
+    const upstream = await fetch(env.JIMENG_BASE_URL + pathname, {
+      headers: { authorization: 'Bearer ' + env.JIMENG_TOKEN, accept: 'application/json' },
+    });
+    return new Response(upstream.body, { status: upstream.status, headers: { 'content-type': 'application/json' } });
+  },
+};`;
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** `count` requests with `CONCURRENCY` in flight; latencies in ms and the wall time. */
+async function load(url: string, headers: Record<string, string>, count: number) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const t = performance.now();
+      const response = await fetch(url, { headers });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { latencies, wallMs: performance.now() - started };
+}
+
+function summarise(runs: { latencies: number[]; wallMs: number }[]) {
+  const all = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const wall = runs.reduce((s, r) => s + r.wallMs, 0);
+  return {
+    medianMs: round(percentile(all, 0.5), 3),
+    p99Ms: round(percentile(all, 0.99), 3),
+    reqPerS: Math.round((all.length / wall) * 1000),
+  };
+}
+
+async function compare(label: string, edgeUrl: string, bareUrl: string) {
+  const edgeRuns = [];
+  const bareRuns = [];
+  // Warm both (JIT, connections, the edge's cache), then interleave rounds so drift in the
+  // machine's load hits both sides alike.
+  await load(edgeUrl, { authorization: `Bearer ${KEY}` }, 200);
+  await load(bareUrl, {}, 200);
+  for (let r = 0; r < ROUNDS; r++) {
+    edgeRuns.push(await load(edgeUrl, { authorization: `Bearer ${KEY}` }, REQUESTS_PER_ROUND));
+    bareRuns.push(await load(bareUrl, {}, REQUESTS_PER_ROUND));
+  }
+  const edge = summarise(edgeRuns);
+  const bare = summarise(bareRuns);
+  return {
+    scenario: label,
+    edge,
+    bare,
+    medianLatencyRatio: round(edge.medianMs / bare.medianMs),
+    p99LatencyRatio: round(edge.p99Ms / bare.p99Ms),
+    throughputRatio: round(edge.reqPerS / bare.reqPerS),
+    target: 'latency <= 1.15x, throughput >= 0.85x',
+  };
+}
+
+const sim = createSimulator({ token: TOKEN });
+const served = await serveSimulator(sim);
+const edgeOptions = await edgeWorkerOptions({ baseURL: served.url, token: TOKEN, apiKeys: KEY });
+const mf = new Miniflare({
+  host: '127.0.0.1',
+  port: 0,
+  workers: [
+    { name: 'edge', ...edgeOptions, unsafeDirectSockets: [{ port: 0 }] },
+    {
+      name: 'bare',
+      modules: [{ type: 'ESModule', path: 'bare.js', contents: BARE_WORKER }],
+      compatibilityDate: COMPATIBILITY_DATE,
+      compatibilityFlags: COMPATIBILITY_FLAGS,
+      bindings: { JIMENG_BASE_URL: served.url, JIMENG_TOKEN: TOKEN },
+      unsafeDirectSockets: [{ port: 0 }],
+    },
+  ],
+});
+await mf.ready;
+const edgeOrigin = (await mf.unsafeGetDirectURL('edge')).origin;
+const bareOrigin = (await mf.unsafeGetDirectURL('bare')).origin;
+
+// Running: every request is a real upstream query on both sides (nothing to cache).
+const runningId = sim.addTask({ durationMs: 24 * 3_600_000 });
+const pending = await compare(
+  'running task (both query upstream)',
+  `${edgeOrigin}/task/${runningId}`,
+  `${bareOrigin}/task/${runningId}`,
+);
+// Done: the edge answers from its cache (isolate memory, then the Cache API); the bare
+// Worker still asks upstream every time.
+const done = sim.addTask({ durationMs: 0 });
+const cached = await compare(
+  'done task (edge cache vs bare upstream)',
+  `${edgeOrigin}/task/${done}`,
+  `${bareOrigin}/task/${done}`,
+);
+const upstreamForDone = sim.requests.filter((r) => r.taskId === done).length;
+console.log(
+  `edge: ${CONCURRENCY} in flight, ${ROUNDS} x ${REQUESTS_PER_ROUND} requests per side, interleaved`,
+);
+for (const row of [pending, cached]) console.log('  ', JSON.stringify(row));
+console.log(`   done task: ${upstreamForDone} upstream queries in total, of which the edge made 1`);
+
+// Vitest's own table for the running task, single requests in turn, for a second opinion.
+describe('GET /task/:id of a running task', () => {
+  afterAll(async () => {
+    await mf.dispose();
+    await served.close();
+  });
+  bench(
+    'edge worker',
+    async () => {
+      const r = await fetch(`${edgeOrigin}/task/${runningId}`, {
+        headers: { authorization: `Bearer ${KEY}` },
+      });
+      await r.arrayBuffer();
+    },
+    { time: 1500, warmupIterations: 300 },
+  );
+  bench(
+    'bare passthrough worker',
+    async () => {
+      await (await fetch(`${bareOrigin}/task/${runningId}`)).arrayBuffer();
+    },
+    { time: 1500, warmupIterations: 300 },
+  );
+});
