@@ -116,11 +116,7 @@ export function createClient(options: ClientOptions = {}): JimengClient {
     async getTask(id, { signal, timeoutMs } = {}) {
       assertTaskId(id);
       const { deadline, timeoutMs: ms } = call(timeoutMs, signal);
-      try {
-        return await queryTask(id, deadline, ms);
-      } finally {
-        deadline.dispose();
-      }
+      return queryTask(id, deadline, ms);
     },
 
     async waitForTask(id, waitOptions = {}) {
@@ -146,47 +142,43 @@ export function createClient(options: ClientOptions = {}): JimengClient {
       };
       const action = 'submitting a video task';
       const { deadline, timeoutMs: ms } = call(timeoutMs, signal);
-      try {
-        return await withRetries(
-          async (attemptSignal) => {
-            const response = await transport.send({
-              method: 'POST',
-              path,
-              body,
-              signal: attemptSignal,
-            });
-            const context = {
-              action,
-              now: clock.now(),
-              redact: transport.redact,
-              hasToken: transport.hasToken,
-            };
-            const { envelope, requestId } = readEnvelope(response, context);
-            const taskId = readTaskId(envelope.data, response.text);
-            if (!taskId) {
-              throw new UpstreamError(
-                'The provider accepted the task but its answer carried no task id.',
-                {
-                  requestId,
-                  httpStatus: response.status,
-                },
-              );
-            }
-            return { taskId, requestId: requestId ?? null };
-          },
-          {
-            clock,
-            deadline,
-            policy,
+      return withRetries(
+        async (attemptSignal) => {
+          const response = await transport.send({
+            method: 'POST',
+            path,
+            body,
+            signal: attemptSignal,
+          });
+          const context = {
             action,
-            timeoutMs: ms,
-            // Submitting is billed and not idempotent: only an explicit "not now" is safe to retry.
-            canRetry: (error) => error.code === 'rate_limited',
-          },
-        );
-      } finally {
-        deadline.dispose();
-      }
+            now: clock.now(),
+            redact: transport.redact,
+            hasToken: transport.hasToken,
+          };
+          const { envelope, requestId } = readEnvelope(response, context);
+          const taskId = readTaskId(envelope.data, response.text);
+          if (!taskId) {
+            throw new UpstreamError(
+              'The provider accepted the task but its answer carried no task id.',
+              {
+                requestId,
+                httpStatus: response.status,
+              },
+            );
+          }
+          return { taskId, requestId: requestId ?? null };
+        },
+        {
+          clock,
+          deadline,
+          policy,
+          action,
+          timeoutMs: ms,
+          // Submitting is billed and not idempotent: only an explicit "not now" is safe to retry.
+          canRetry: (error) => error.code === 'rate_limited',
+        },
+      );
     },
 
     downloadVideo(task, downloadOptions = {}) {

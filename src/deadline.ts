@@ -2,57 +2,71 @@ import type { Clock } from './clock.ts';
 import { AbortedError, type JimengError, TimeoutError } from './errors.ts';
 
 /**
- * One budget for a whole call: every attempt, retry wait and poll sleep runs under its
- * signal, so a caller's `timeoutMs` or `signal` ends everything at once.
+ * One budget for a whole call: every attempt, retry wait and poll sleep is bounded by it, so a
+ * caller's `timeoutMs` or `signal` ends everything at once. It holds no timer of its own: only
+ * an attempt in flight needs one (see `startAttempt`), which keeps the common path cheap.
  */
 export interface Deadline {
-  readonly signal: AbortSignal;
+  /** The caller's signal, if any. */
+  readonly signal: AbortSignal | undefined;
   /** Epoch ms when time runs out; Infinity without a timeout. */
   readonly at: number;
   remaining(): number;
-  /** Why the signal fired, if it did. */
+  /** Why the call must stop now, if it must. */
   reason(): 'aborted' | 'timeout' | undefined;
-  /** Removes the timer and the listener on the caller's signal. Call it in `finally`. */
-  dispose(): void;
 }
 
 export function startDeadline(
   clock: Clock,
   options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined },
 ): Deadline {
-  const controller = new AbortController();
   const { signal, timeoutMs } = options;
-  let cancelTimer: (() => void) | undefined;
   const at =
     timeoutMs === undefined || !Number.isFinite(timeoutMs) ? Infinity : clock.now() + timeoutMs;
-  let fired: 'aborted' | 'timeout' | undefined;
-
-  const fire = (why: 'aborted' | 'timeout') => {
-    if (fired) return;
-    fired = why;
-    controller.abort(
-      why === 'timeout' ? new DOMException('Deadline reached', 'TimeoutError') : signal?.reason,
-    );
-    cancelTimer?.();
-  };
-  const onAbort = () => fire('aborted');
-
-  if (signal?.aborted) fire('aborted');
-  else signal?.addEventListener('abort', onAbort, { once: true });
-  if (!fired && at !== Infinity) {
-    cancelTimer = clock.schedule(Math.max(0, at - clock.now()), () => fire('timeout'));
-  }
-
   return {
-    signal: controller.signal,
+    signal,
     at,
     remaining: () => at - clock.now(),
-    reason: () => fired ?? (clock.now() >= at ? 'timeout' : undefined),
+    reason: () => (signal?.aborted ? 'aborted' : clock.now() >= at ? 'timeout' : undefined),
+  };
+}
+
+/** One request under a deadline: its signal fires on the caller's abort, the deadline or `maxMs`. */
+export interface Attempt {
+  readonly signal: AbortSignal;
+  /** True when the attempt's own time ran out (not the caller's). */
+  timedOut(): boolean;
+  /** Removes the timer and the listener. Call it in `finally`. */
+  dispose(): void;
+}
+
+export function startAttempt(clock: Clock, deadline: Deadline, maxMs = Infinity): Attempt {
+  const controller = new AbortController();
+  const parent = deadline.signal;
+  let timedOut = false;
+  const onAbort = () => controller.abort(parent?.reason);
+  if (parent?.aborted) onAbort();
+  else parent?.addEventListener('abort', onAbort, { once: true });
+  const ms = Math.min(maxMs, deadline.remaining());
+  const cancel = Number.isFinite(ms)
+    ? clock.schedule(Math.max(0, ms), () => {
+        timedOut = true;
+        controller.abort(new DOMException('Attempt timed out', 'TimeoutError'));
+      })
+    : undefined;
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
     dispose() {
-      signal?.removeEventListener('abort', onAbort);
-      cancelTimer?.();
+      parent?.removeEventListener('abort', onAbort);
+      cancel?.();
     },
   };
+}
+
+/** Sleeps at most until the deadline; rejects the moment the caller aborts. */
+export function sleepWithin(clock: Clock, deadline: Deadline, ms: number): Promise<void> {
+  return clock.sleep(Math.max(0, Math.min(ms, deadline.remaining())), deadline.signal);
 }
 
 /** The error for a call its deadline ended; `what` says what was being waited for. */

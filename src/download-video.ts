@@ -1,5 +1,5 @@
 import type { Clock } from './clock.ts';
-import { deadlineError, startDeadline } from './deadline.ts';
+import { deadlineError, startAttempt, startDeadline } from './deadline.ts';
 import {
   InvalidRequestError,
   isJimengError,
@@ -54,11 +54,12 @@ export async function downloadVideo(
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS;
   const deadline = startDeadline(deps.clock, { signal: options.signal, timeoutMs });
+  const attempt = startAttempt(deps.clock, deadline);
   const what = `downloading the video${taskId ? ` of task ${taskId}` : ''}`;
   try {
     let response: Response;
     try {
-      response = await deps.fetch(url, { signal: deadline.signal, redirect: 'follow' });
+      response = await deps.fetch(url, { signal: attempt.signal, redirect: 'follow' });
     } catch (cause) {
       if (deadline.reason()) throw deadlineError(deadline, what, { taskId, timeoutMs });
       throw new UpstreamError(`Could not reach the video host while ${what}: ${describe(cause)}.`, {
@@ -82,7 +83,7 @@ export async function downloadVideo(
     }
     throw error;
   } finally {
-    deadline.dispose();
+    attempt.dispose();
   }
 }
 

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from './clock.ts';
+import { startAttempt } from './deadline.ts';
 import { type WaitOptions, waitForTask } from './poll.ts';
 import type { Task } from './task.ts';
 import { assertTaskId } from './task-id.ts';
@@ -11,14 +12,20 @@ export interface FollowTaskOptions extends WaitOptions {
  * `waitForTask` over any source of snapshots, not only the client's own query. The edge reads
  * tasks through its cache and single-flight; following them this way keeps one set of rules
  * (intervals that grow, transient errors ridden out, terminal failures as typed errors).
- * `query` gets the follower's signal; a shared query may ignore it.
+ * `query` gets the follower's signal, if any; a shared query may ignore it.
  */
 export function followTask(
   id: string,
-  query: (signal: AbortSignal) => Promise<Task>,
+  query: (signal: AbortSignal | undefined) => Promise<Task>,
   options: FollowTaskOptions = {},
 ): Promise<Task> {
   assertTaskId(id);
   const { clock = systemClock, ...wait } = options;
-  return waitForTask(id, wait, { clock, query: (_id, deadline) => query(deadline.signal) });
+  return waitForTask(id, wait, {
+    clock,
+    query: (_id, deadline) => {
+      const attempt = startAttempt(clock, deadline);
+      return query(attempt.signal).finally(() => attempt.dispose());
+    },
+  });
 }

@@ -1,5 +1,11 @@
 import type { Clock } from './clock.ts';
-import { type Deadline, deadlineError, formatDuration, startDeadline } from './deadline.ts';
+import {
+  type Deadline,
+  deadlineError,
+  formatDuration,
+  sleepWithin,
+  startDeadline,
+} from './deadline.ts';
 import {
   InvalidRequestError,
   isJimengError,
@@ -50,36 +56,28 @@ export async function waitForTask(id: string, options: WaitOptions, deps: PollDe
   const deadline = startDeadline(clock, { signal: options.signal, timeoutMs });
   const startedAt = clock.now();
   let last: Task | undefined;
-  try {
-    for (;;) {
-      let retryAfterMs: number | undefined;
-      try {
-        const task = await query(id, deadline, timeoutMs);
-        if (task.status !== last?.status) options.onUpdate?.(task);
-        last = task;
-        const failure = terminalFailure(task);
-        if (failure) throw failure;
-        if (task.status === 'done') return task;
-      } catch (error) {
-        // A provider hiccup that outlasted the query's own retries is not the task's fault:
-        // keep following it until the deadline says otherwise.
-        if (deadline.reason() || !isJimengError(error) || !error.retryable) throw error;
-        retryAfterMs = error.retryAfterMs;
-      }
-      const delay = Math.max(
-        retryAfterMs ?? 0,
-        pollDelayMs(clock.now() - startedAt, { intervalMs, maxIntervalMs }, random),
-      );
-      if (delay >= deadline.remaining()) {
-        await clock.sleep(Math.max(0, deadline.remaining()), deadline.signal).catch(() => {});
-        throw waitError(deadline, id, last, timeoutMs);
-      }
-      await clock.sleep(delay, deadline.signal).catch(() => {
-        throw waitError(deadline, id, last, timeoutMs);
-      });
+  for (;;) {
+    let retryAfterMs: number | undefined;
+    try {
+      const task = await query(id, deadline, timeoutMs);
+      if (task.status !== last?.status) options.onUpdate?.(task);
+      last = task;
+      const failure = terminalFailure(task);
+      if (failure) throw failure;
+      if (task.status === 'done') return task;
+    } catch (error) {
+      // A provider hiccup that outlasted the query's own retries is not the task's fault:
+      // keep following it until the deadline says otherwise.
+      if (deadline.reason() || !isJimengError(error) || !error.retryable) throw error;
+      retryAfterMs = error.retryAfterMs;
     }
-  } finally {
-    deadline.dispose();
+    const delay = Math.max(
+      retryAfterMs ?? 0,
+      pollDelayMs(clock.now() - startedAt, { intervalMs, maxIntervalMs }, random),
+    );
+    // The sleep ends early at the deadline or on abort; either way the wait is over.
+    await sleepWithin(clock, deadline, delay).catch(() => {});
+    if (deadline.reason()) throw waitError(deadline, id, last, timeoutMs);
   }
 }
 

@@ -44,7 +44,7 @@ export interface Envelope {
 
 /**
  * Turns an answer into the envelope or a typed error. Order matters: HTML and garbage first,
- * then the proxy's own error shape, then `code` (read before any `data.status`).
+ * then `code` (read before any `data.status`), and the proxy's own error shape when there is no code.
  */
 export function readEnvelope(response: UpstreamResponse, context: ResponseContext): Envelope {
   const { status, headers, text } = response;
@@ -79,21 +79,20 @@ export function readEnvelope(response: UpstreamResponse, context: ResponseContex
     );
   }
 
-  const proxyError = v.safeParse(ProxyErrorSchema, json);
-  if (proxyError.success) {
-    const message = context.redact(proxyError.output.error.message ?? '').slice(0, 300);
-    if (status === 401 || status === 403) return fail(unauthorized(context, base, message));
-    if (status === 429) return fail(rateLimited(context, base, message));
-    return fail(
-      new (transient ? UpstreamError : ApiError)(
-        `The provider's gateway refused ${context.action} (HTTP ${status}): ${message || 'no message'}.`,
-        { ...base, upstreamMessage: message, retryable: transient },
-      ),
-    );
-  }
-
   const parsed = v.safeParse(UpstreamEnvelopeSchema, json);
   if (!parsed.success) {
+    const proxyError = v.safeParse(ProxyErrorSchema, json);
+    if (proxyError.success) {
+      const message = context.redact(proxyError.output.error.message ?? '').slice(0, 300);
+      if (status === 401 || status === 403) return fail(unauthorized(context, base, message));
+      if (status === 429) return fail(rateLimited(context, base, message));
+      return fail(
+        new (transient ? UpstreamError : ApiError)(
+          `The provider's gateway refused ${context.action} (HTTP ${status}): ${message || 'no message'}.`,
+          { ...base, upstreamMessage: message, retryable: transient },
+        ),
+      );
+    }
     if (status === 401 || status === 403) return fail(unauthorized(context, base));
     return fail(
       new UpstreamError(

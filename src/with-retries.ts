@@ -1,5 +1,11 @@
 import type { Clock } from './clock.ts';
-import { type Deadline, deadlineError, formatDuration, startDeadline } from './deadline.ts';
+import {
+  type Deadline,
+  deadlineError,
+  formatDuration,
+  sleepWithin,
+  startAttempt,
+} from './deadline.ts';
 import { isJimengError, type JimengError, TimeoutError } from './errors.ts';
 import { type RetryPolicy, retryDelayMs, shouldRetry } from './retry-policy.ts';
 
@@ -25,21 +31,17 @@ export async function withRetries<T>(
   for (let n = 0; ; n++) {
     if (deadline.reason()) throw deadlineError(deadline, context.action, context);
     // A hung connection must cost one attempt, not the caller's whole budget.
-    const attemptDeadline = startDeadline(clock, {
-      signal: deadline.signal,
-      timeoutMs: Math.min(policy.attemptTimeoutMs, deadline.remaining()),
-    });
+    const current = startAttempt(clock, deadline, policy.attemptTimeoutMs);
     try {
-      return await attempt(attemptDeadline.signal);
+      return await attempt(current.signal);
     } catch (thrown) {
       if (deadline.reason()) throw deadlineError(deadline, context.action, context);
-      const error =
-        attemptDeadline.reason() === 'timeout'
-          ? new TimeoutError(
-              `The provider did not answer within ${formatDuration(policy.attemptTimeoutMs)} while ${context.action}.`,
-              { taskId: context.taskId, retryable: true },
-            )
-          : thrown;
+      const error = current.timedOut()
+        ? new TimeoutError(
+            `The provider did not answer within ${formatDuration(policy.attemptTimeoutMs)} while ${context.action}.`,
+            { taskId: context.taskId, retryable: true },
+          )
+        : thrown;
       if (!isJimengError(error)) throw error;
       if (!shouldRetry(error, n, policy) || (context.canRetry && !context.canRetry(error))) {
         throw error;
@@ -48,12 +50,12 @@ export async function withRetries<T>(
       // Waiting past the caller's deadline would only turn this error into a vaguer timeout.
       if (delay >= deadline.remaining()) throw error;
       try {
-        await clock.sleep(delay, deadline.signal);
+        await sleepWithin(clock, deadline, delay);
       } catch {
         throw deadlineError(deadline, context.action, context);
       }
     } finally {
-      attemptDeadline.dispose();
+      current.dispose();
     }
   }
 }
