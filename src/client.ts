@@ -1,21 +1,18 @@
-import * as v from 'valibot';
+import type { ClientContext } from './client-context.ts';
 import { type Clock, systemClock } from './clock.ts';
-import {
-  type CreateVideoOptions,
-  CreateVideoOptionsSchema,
-  hasImages,
-} from './create-video-options.ts';
-import { type Deadline, startDeadline } from './deadline.ts';
+import { type CreatedTask, createVideo } from './create-video.ts';
+import type { CreateVideoOptions } from './create-video-options.ts';
+import { startDeadline } from './deadline.ts';
 import { type DownloadedVideo, type DownloadOptions, downloadVideo } from './download-video.ts';
-import { InvalidRequestError, UpstreamError } from './errors.ts';
+import { InvalidRequestError } from './errors.ts';
 import { type WaitOptions, waitForTask } from './poll.ts';
-import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
-import { type Task, toTask } from './task.ts';
-import { assertTaskId, taskPath } from './task-id.ts';
+import { queryTask } from './query-task.ts';
+import { defaultRetryPolicy } from './retry-policy.ts';
+import type { Task } from './task.ts';
+import { assertTaskId } from './task-id.ts';
 import { createTransport } from './transport.ts';
-import { readEnvelope } from './upstream-response.ts';
-import { UpstreamTaskDataSchema } from './upstream-schema.ts';
-import { withRetries } from './with-retries.ts';
+
+export type { CreatedTask } from './create-video.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.gpt.ge';
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -36,11 +33,6 @@ export interface ClientOptions {
 export interface CallOptions {
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
-}
-
-export interface CreatedTask {
-  taskId: string;
-  requestId: string | null;
 }
 
 export interface JimengClient {
@@ -66,133 +58,43 @@ export function createClient(options: ClientOptions = {}): JimengClient {
     'retries must be an integer from 0 to 10',
   );
   assertTimeout(options.timeoutMs);
-  const policy: RetryPolicy = { ...defaultRetryPolicy, retries };
-  const transport = createTransport({ baseURL, token: options.token, fetch: options.fetch });
+  const context: ClientContext = {
+    clock,
+    policy: { ...defaultRetryPolicy, retries },
+    transport: createTransport({ baseURL, token: options.token, fetch: options.fetch }),
+  };
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
-  const call = (timeoutMs: number | undefined, signal: AbortSignal | undefined) => {
+  const deadlineFor = (timeoutMs: number | undefined, signal: AbortSignal | undefined) => {
     assertTimeout(timeoutMs);
     const ms = timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     return { deadline: startDeadline(clock, { signal, timeoutMs: ms }), timeoutMs: ms };
   };
 
-  /** One query under an existing deadline, shared by getTask and the polling loop. */
-  const queryTask = (
-    id: string,
-    deadline: Deadline,
-    timeoutMs: number | undefined,
-  ): Promise<Task> => {
-    const action = `querying task ${id}`;
-    return withRetries(
-      async (signal) => {
-        const queriedAt = clock.now();
-        const response = await transport.send({ method: 'GET', path: taskPath(id), signal });
-        const { envelope, json, requestId } = readEnvelope(response, {
-          taskId: id,
-          action,
-          now: clock.now(),
-          redact: transport.redact,
-          hasToken: transport.hasToken,
-        });
-        const data = v.safeParse(UpstreamTaskDataSchema, envelope.data);
-        if (!data.success) {
-          throw new UpstreamError(
-            `The provider reported success but sent no task data while ${action}.`,
-            {
-              taskId: id,
-              requestId,
-              httpStatus: response.status,
-              retryable: true,
-            },
-          );
-        }
-        return toTask(id, data.output, requestId ?? null, json, queriedAt);
-      },
-      { clock, deadline, policy, action, taskId: id, timeoutMs },
-    );
-  };
-
   return {
     async getTask(id, { signal, timeoutMs } = {}) {
       assertTaskId(id);
-      const { deadline, timeoutMs: ms } = call(timeoutMs, signal);
-      return queryTask(id, deadline, ms);
+      const call = deadlineFor(timeoutMs, signal);
+      return queryTask(context, id, call.deadline, call.timeoutMs);
     },
 
     async waitForTask(id, waitOptions = {}) {
       assertTaskId(id);
-      return waitForTask(id, waitOptions, { clock, query: queryTask });
+      return waitForTask(id, waitOptions, {
+        clock,
+        query: (taskId, deadline, ms) => queryTask(context, taskId, deadline, ms),
+      });
     },
 
     async createVideo(input, { signal, timeoutMs } = {}) {
-      const parsed = v.safeParse(CreateVideoOptionsSchema, input);
-      if (!parsed.success) {
-        throw new InvalidRequestError(
-          `Invalid video request: ${v.summarize(parsed.issues).replaceAll('\n', '; ')}.`,
-        );
-      }
-      const o = parsed.output;
-      const path = hasImages(o) ? '/task/jimeng/image2video' : '/task/jimeng/text2video';
-      const body = {
-        prompt: o.prompt,
-        aspect_ratio: o.aspectRatio,
-        seed: o.seed,
-        image_urls: o.imageUrls,
-        binary_data_base64: o.imagesBase64,
-      };
-      const action = 'submitting a video task';
-      const { deadline, timeoutMs: ms } = call(timeoutMs, signal);
-      return withRetries(
-        async (attemptSignal) => {
-          const response = await transport.send({
-            method: 'POST',
-            path,
-            body,
-            signal: attemptSignal,
-          });
-          const context = {
-            action,
-            now: clock.now(),
-            redact: transport.redact,
-            hasToken: transport.hasToken,
-          };
-          const { envelope, requestId } = readEnvelope(response, context);
-          const taskId = readTaskId(envelope.data, response.text);
-          if (!taskId) {
-            throw new UpstreamError(
-              'The provider accepted the task but its answer carried no task id.',
-              {
-                requestId,
-                httpStatus: response.status,
-              },
-            );
-          }
-          return { taskId, requestId: requestId ?? null };
-        },
-        {
-          clock,
-          deadline,
-          policy,
-          action,
-          timeoutMs: ms,
-          // Submitting is billed and not idempotent: only an explicit "not now" is safe to retry.
-          canRetry: (error) => error.code === 'rate_limited',
-        },
-      );
+      const call = deadlineFor(timeoutMs, signal);
+      return createVideo(context, input, call.deadline, call.timeoutMs);
     },
 
     downloadVideo(task, downloadOptions = {}) {
       return downloadVideo(task, downloadOptions, { clock, fetch: fetchImpl });
     },
   };
-}
-
-/** The id is a JSON string; should it ever come as a number, read its digits from the text. */
-function readTaskId(data: unknown, text: string): string | undefined {
-  const id = (data as { task_id?: unknown } | null | undefined)?.task_id;
-  if (typeof id === 'string' && id) return id;
-  if (typeof id === 'number') return /"task_id"\s*:\s*(\d+)/.exec(text)?.[1];
-  return undefined;
 }
 
 function assertOption(ok: boolean, message: string): asserts ok {

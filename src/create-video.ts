@@ -1,0 +1,74 @@
+import * as v from 'valibot';
+import { type ClientContext, responseContext } from './client-context.ts';
+import {
+  type CreateVideoOptions,
+  CreateVideoOptionsSchema,
+  hasImages,
+} from './create-video-options.ts';
+import type { Deadline } from './deadline.ts';
+import { InvalidRequestError, UpstreamError } from './errors.ts';
+import { readEnvelope } from './upstream-response.ts';
+import { withRetries } from './with-retries.ts';
+
+export interface CreatedTask {
+  taskId: string;
+  requestId: string | null;
+}
+
+/** Checks the options, then submits text-to-video, or image-to-video when images are given. */
+export function createVideo(
+  context: ClientContext,
+  input: CreateVideoOptions,
+  deadline: Deadline,
+  timeoutMs: number,
+): Promise<CreatedTask> {
+  const parsed = v.safeParse(CreateVideoOptionsSchema, input);
+  if (!parsed.success) {
+    throw new InvalidRequestError(
+      `Invalid video request: ${v.summarize(parsed.issues).replaceAll('\n', '; ')}.`,
+    );
+  }
+  const o = parsed.output;
+  const path = hasImages(o) ? '/task/jimeng/image2video' : '/task/jimeng/text2video';
+  const body = {
+    prompt: o.prompt,
+    aspect_ratio: o.aspectRatio,
+    seed: o.seed,
+    image_urls: o.imageUrls,
+    binary_data_base64: o.imagesBase64,
+  };
+  const action = 'submitting a video task';
+  return withRetries(
+    async (signal) => {
+      const response = await context.transport.send({ method: 'POST', path, body, signal });
+      const { envelope, requestId } = readEnvelope(response, responseContext(context, action));
+      const taskId = readTaskId(envelope.data, response.text);
+      if (!taskId) {
+        throw new UpstreamError(
+          'The provider accepted the task but its answer carried no task id.',
+          {
+            requestId,
+            httpStatus: response.status,
+          },
+        );
+      }
+      return { taskId, requestId: requestId ?? null };
+    },
+    {
+      ...context,
+      deadline,
+      action,
+      timeoutMs,
+      // Submitting is billed and not idempotent: only an explicit "not now" is safe to retry.
+      canRetry: (error) => error.code === 'rate_limited',
+    },
+  );
+}
+
+/** The id is a JSON string; should it ever come as a number, read its digits from the text. */
+function readTaskId(data: unknown, text: string): string | undefined {
+  const id = (data as { task_id?: unknown } | null | undefined)?.task_id;
+  if (typeof id === 'string' && id) return id;
+  if (typeof id === 'number') return /"task_id"\s*:\s*(\d+)/.exec(text)?.[1];
+  return undefined;
+}
