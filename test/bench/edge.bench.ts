@@ -57,18 +57,20 @@ function summarise(runs: { latencies: number[]; wallMs: number }[]) {
   };
 }
 
-async function compare(label: string, ids: string[]) {
-  const edgeUrl = ids.map((id) => `${edgeOrigin}/task/${id}`);
-  const bareUrl = ids.map((id) => `${bareOrigin}/task/${id}`);
+/** `ids(round)` gives the task ids a round cycles through; round -1 is the warm-up. */
+async function compare(label: string, ids: (round: number) => string[], warmup = 200) {
+  const urls = (origin: string, round: number) => ids(round).map((id) => `${origin}/task/${id}`);
   const edgeRuns = [];
   const bareRuns = [];
-  // Warm both (JIT, connections, the edge's cache), then interleave rounds so drift in the
-  // machine's load hits both sides alike.
-  await load(edgeUrl, { authorization: `Bearer ${KEY}` }, 200);
-  await load(bareUrl, {}, 200);
+  // Warm both (JIT, connections), then interleave rounds so drift in the machine's load hits
+  // both sides alike.
+  await load(urls(edgeOrigin, -1), { authorization: `Bearer ${KEY}` }, warmup);
+  await load(urls(bareOrigin, -1), {}, warmup);
   for (let r = 0; r < ROUNDS; r++) {
-    edgeRuns.push(await load(edgeUrl, { authorization: `Bearer ${KEY}` }, REQUESTS_PER_ROUND));
-    bareRuns.push(await load(bareUrl, {}, REQUESTS_PER_ROUND));
+    edgeRuns.push(
+      await load(urls(edgeOrigin, r), { authorization: `Bearer ${KEY}` }, REQUESTS_PER_ROUND),
+    );
+    bareRuns.push(await load(urls(bareOrigin, r), {}, REQUESTS_PER_ROUND));
   }
   const edge = summarise(edgeRuns);
   const bare = summarise(bareRuns);
@@ -105,22 +107,29 @@ await mf.ready;
 const edgeOrigin = (await mf.unsafeGetDirectURL('edge')).origin;
 const bareOrigin = (await mf.unsafeGetDirectURL('bare')).origin;
 
-// Distinct running tasks: every request is its own upstream query on both sides, so the
-// difference is the edge's own work. This is the comparison the targets are about.
-const runningIds = Array.from({ length: 256 }, () => sim.addTask({ durationMs: 24 * 3_600_000 }));
-const distinct = await compare('distinct running tasks (both query upstream)', runningIds);
+const addRunning = (n: number) =>
+  Array.from({ length: n }, () => sim.addTask({ durationMs: 24 * 3_600_000 }));
+// Distinct running tasks the isolate has already seen: every request is its own upstream
+// query on both sides and the edge skips the Cache API (it knows they are running), so the
+// difference is the edge's own work.
+const seen = addRunning(256);
+const warm = await compare('distinct running tasks, seen before', () => seen, 2 * seen.length);
+// Every request a task new to the isolate: the edge looks in the Cache API before asking
+// upstream (a loopback service in Miniflare, a colo-local lookup on Cloudflare).
+const fresh = Array.from({ length: ROUNDS + 1 }, () => addRunning(REQUESTS_PER_ROUND));
+const cold = await compare('distinct running tasks, each new', (r) => fresh[r + 1] as string[]);
 // One running task: concurrent edge requests share one upstream query (single-flight).
-const runningId = runningIds[0] as string;
-const shared = await compare('one running task (edge shares in-flight queries)', [runningId]);
+const runningId = seen[0] as string;
+const shared = await compare('one running task (edge shares in-flight queries)', () => [runningId]);
 // Done: the edge answers from its cache (isolate memory, then the Cache API); the bare
 // Worker still asks upstream every time.
 const done = sim.addTask({ durationMs: 0 });
-const cached = await compare('one done task (edge cache vs bare upstream)', [done]);
+const cached = await compare('one done task (edge cache vs bare upstream)', () => [done]);
 const upstreamForDone = sim.requests.filter((r) => r.taskId === done).length;
 console.log(
   `edge: ${CONCURRENCY} in flight, ${ROUNDS} x ${REQUESTS_PER_ROUND} requests per side, interleaved`,
 );
-for (const row of [distinct, shared, cached]) console.log('  ', JSON.stringify(row));
+for (const row of [warm, cold, shared, cached]) console.log('  ', JSON.stringify(row));
 console.log(`   done task: ${upstreamForDone} upstream queries in total, of which the edge made 1`);
 
 // Vitest's own table: one request at a time (nothing to share), for a second opinion.
