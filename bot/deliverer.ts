@@ -5,7 +5,7 @@ import {
   RESTJSONErrorCodes,
   Routes,
 } from 'discord.js';
-import type { Clock } from '../src/index.ts';
+import { type Clock, type ConcurrencyLimit, createConcurrencyLimit } from '../src/index.ts';
 import type { Job } from './job.ts';
 import type { Logger } from './log.ts';
 import { mention } from './messages.ts';
@@ -41,6 +41,11 @@ export interface DelivererOptions {
   interactionRest?: REST | undefined;
   clock: Clock;
   logger: Logger;
+  /**
+   * Discord calls in flight at once (edits, uploads, channel posts). Without it a thousand
+   * jobs reaching the same state together open a thousand sockets at once.
+   */
+  limit?: ConcurrencyLimit | undefined;
   /** Stop using a token this long before Discord would, so an upload never straddles the end. */
   tokenMarginMs?: number | undefined;
 }
@@ -63,6 +68,7 @@ export class AttachmentTooLargeError extends Error {
 export function createDeliverer(options: DelivererOptions): Deliverer {
   const { rest, clock, logger } = options;
   const interactionRest = options.interactionRest ?? rest;
+  const limit = options.limit ?? createConcurrencyLimit(32);
   const margin = options.tokenMarginMs ?? 60_000;
 
   const tokenUsable = (job: Job) => !job.tokenDead && clock.now() < job.tokenExpiresAt - margin;
@@ -91,11 +97,13 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   };
 
   const editOriginal = (job: Job, message: OutgoingMessage) =>
-    interactionRest.patch(Routes.webhookMessage(job.applicationId, job.interactionToken), {
-      auth: false,
-      body: { content: message.content, attachments: attachments(message) },
-      files: toFiles(message),
-    });
+    limit.run(() =>
+      interactionRest.patch(Routes.webhookMessage(job.applicationId, job.interactionToken), {
+        auth: false,
+        body: { content: message.content, attachments: attachments(message) },
+        files: toFiles(message),
+      }),
+    );
 
   return {
     tokenUsable,
@@ -133,14 +141,16 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         return { via: 'nowhere', missing, reason: 'missing channel permissions' };
       }
       try {
-        await rest.post(Routes.channelMessages(job.channelId), {
-          body: {
-            content: mention(job.userId, message.content),
-            allowed_mentions: { users: [job.userId] },
-            attachments: attachments(message),
-          },
-          files: toFiles(message),
-        });
+        await limit.run(() =>
+          rest.post(Routes.channelMessages(job.channelId), {
+            body: {
+              content: mention(job.userId, message.content),
+              allowed_mentions: { users: [job.userId] },
+              attachments: attachments(message),
+            },
+            files: toFiles(message),
+          }),
+        );
         return { via: 'channel' };
       } catch (error) {
         if (!(error instanceof DiscordAPIError)) throw error;
