@@ -37,7 +37,7 @@ describe('npm run bot:register', () => {
     expect(put?.path).toBe(
       `/applications/${discord.applicationId}/guilds/${discord.guildId}/commands`,
     );
-    const [jimeng] = put?.body as { name: string; options: Option[] }[];
+    const [jimeng] = (put?.body ?? []) as { name: string; options: Option[] }[];
     expect(jimeng?.name).toBe('jimeng');
     const create = jimeng?.options.find((o) => o.name === 'create');
     const prompt = create?.options?.find((o) => o.name === 'prompt');
