@@ -41,12 +41,9 @@ export async function serveStoredVideo(
       range: wantsRange ? request.headers : undefined,
     })) as R2ObjectBody | null;
   } catch {
+    // R2 refuses a range it cannot satisfy with an error, not a status.
     const head = await bucket.head(keyFor(taskId));
-    if (!head) return undefined;
-    return new Response(null, {
-      status: 416,
-      headers: { 'content-range': `bytes */${head.size}`, 'accept-ranges': 'bytes' },
-    });
+    return head ? unsatisfiable(head.size) : undefined;
   }
   if (!object) return undefined;
   const headers = new Headers();
@@ -57,10 +54,23 @@ export async function serveStoredVideo(
   headers.set('cache-control', 'private, max-age=31536000, immutable');
   if (wantsRange && object.range) {
     const { offset, length } = resolveRange(object.range, object.size);
+    // Some R2 implementations answer a range starting past the end with the whole object.
+    const start = /^bytes=(\d+)-/.exec(request.headers.get('range') ?? '')?.[1];
+    if (length <= 0 || (start !== undefined && Number(start) >= object.size)) {
+      await object.body.cancel();
+      return unsatisfiable(object.size);
+    }
     headers.set('content-range', `bytes ${offset}-${offset + length - 1}/${object.size}`);
     return new Response(object.body, { status: 206, headers });
   }
   return new Response(object.body, { status: 200, headers });
+}
+
+function unsatisfiable(size: number): Response {
+  return new Response(null, {
+    status: 416,
+    headers: { 'content-range': `bytes */${size}`, 'accept-ranges': 'bytes' },
+  });
 }
 
 function resolveRange(range: R2Range, size: number): { offset: number; length: number } {

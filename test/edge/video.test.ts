@@ -50,6 +50,16 @@ describe('GET /task/:id/video with R2 bound as VIDEOS', () => {
     expect(new Uint8Array(await tail.arrayBuffer())).toEqual(video.slice(-10));
   });
 
+  it('416 for a range past the end', async () => {
+    const id = stored.sim.addTask({ durationMs: 0 });
+    await (await stored.call(`/task/${id}/video`, { headers: auth })).arrayBuffer();
+    const response = await stored.call(`/task/${id}/video`, {
+      headers: { ...auth, range: 'bytes=99999999-' },
+    });
+    expect(response.status).toBe(416);
+    expect(response.headers.get('content-range')).toBe(`bytes */${sampleVideo().byteLength}`);
+  });
+
   it('concurrent first requests copy the video once', async () => {
     const id = stored.sim.addTask({ durationMs: 0 });
     const answers = await Promise.all(
