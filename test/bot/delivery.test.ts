@@ -69,6 +69,30 @@ describe('delivery', () => {
     expect(edits.every((r) => r.status === 200)).toBe(true);
   });
 
+  it('a job resumed after a restart, its token expired meanwhile, is delivered in the channel', async () => {
+    const clock = acceleratedClock(1000);
+    h = await startHarness({
+      clock,
+      durationMs: 20 * 60_000,
+      jimeng: { timeoutMs: 600_000 },
+      bot: { pollIntervalMs: 10_000, maxPollIntervalMs: 60_000, progressIntervalMs: 30_000 },
+    });
+    const taskId = h.sim.addTask();
+    await h.discord.sendInteraction({
+      commandName: 'jimeng',
+      subcommand: 'result',
+      options: [{ name: 'task_id', type: 3, value: taskId }],
+    });
+    await h.discord.waitFor(isOriginalEdit);
+    await h.bot.stop();
+    // Down for "16 minutes": the token is past its 15.
+    await new Promise((r) => setTimeout(r, 960));
+    await h.startBot();
+    const post = await h.discord.waitFor(uploadNamed(`${taskId}.mp4`), 10_000);
+    expect(post.path).toBe(`/channels/${h.discord.channelId}/messages`);
+    expect(h.logs.some((l) => l.includes('event=job_resumed'))).toBe(true);
+  });
+
   it('a token Discord refuses early (50027) takes the channel path and the video still arrives', async () => {
     h = await startHarness({ durationMs: 600 });
     const taskId = h.sim.addTask();
