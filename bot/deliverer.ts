@@ -8,7 +8,7 @@ import {
 import { type Clock, type ConcurrencyLimit, createConcurrencyLimit } from '../src/index.ts';
 import type { Job } from './job.ts';
 import type { Logger } from './log.ts';
-import { mention } from './messages.ts';
+import { mention, PROGRESS_MARK } from './messages.ts';
 
 export interface OutgoingFile {
   name: string;
@@ -30,6 +30,11 @@ export interface Deliverer {
   tokenUsable(job: Job): boolean;
   /** Edits the reply; false once the token is dead (the job then learns it via `tokenDead`). */
   editReply(job: Job, content: string): Promise<boolean>;
+  /**
+   * Whether the reply already shows a final answer (not progress): how a job resumed after a
+   * crash between posting and forgetting it avoids posting twice. False when it cannot tell.
+   */
+  replyIsFinal(job: Job): Promise<boolean>;
   /** The final answer: through the interaction while its token lives, else in the channel. */
   deliver(job: Job, message: OutgoingMessage): Promise<Delivery>;
 }
@@ -119,6 +124,24 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           return false;
         }
         throw error;
+      }
+    },
+
+    async replyIsFinal(job) {
+      if (!tokenUsable(job)) return false;
+      try {
+        const reply = (await limit.run(() =>
+          interactionRest.get(Routes.webhookMessage(job.applicationId, job.interactionToken), {
+            auth: false,
+          }),
+        )) as { content?: string; attachments?: unknown[] };
+        const content = reply.content ?? '';
+        return (
+          Boolean(reply.attachments?.length) ||
+          (content !== '' && !content.startsWith(PROGRESS_MARK))
+        );
+      } catch {
+        return false;
       }
     },
 

@@ -121,7 +121,17 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         progressText(job.taskId, state.progress, clock.now() - job.createdAt, state.note),
       send: (text) => deliverer.editReply(job, text),
     });
+    // Stored before the final post: a restart then checks the reply instead of posting again.
+    const markDelivering = async () => {
+      job.phase = 'delivering';
+      await store.put(job).catch(() => {});
+    };
     try {
+      if (resumed && job.phase === 'delivering' && (await deliverer.replyIsFinal(job))) {
+        await reporter.close();
+        logger('job_already_delivered', fields(job));
+        return;
+      }
       if (job.phase === 'submitting') {
         if (resumed) {
           // Submitting is billed and not idempotent: never send it again on our own.
@@ -172,11 +182,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       });
       const doneAt = clock.now();
       job.requestId = task.requestId ?? job.requestId;
-      job.phase = 'delivering';
       state.progress = { kind: 'downloading' };
       reporter.update();
       const message = await videoMessage(job, task, signal);
       await reporter.close();
+      await markDelivering();
       const linkOnly = {
         content: tooLargeText(task, job.attachmentSizeLimit, options.edgePublicURL),
       };
@@ -204,6 +214,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           state.progress.kind === 'following' &&
           state.progress.status === null;
         const content = silent ? providerSilentText(job.taskId) : failureText(job.taskId, error);
+        await markDelivering();
         await finish(job, { content });
       } catch (sendError) {
         logger('delivery_failed', {

@@ -22,6 +22,9 @@ const statusWords: Record<TaskStatus, string> = {
   unknown: 'Waiting for news from the provider',
 };
 
+/** Starts every progress line and nothing else: a reply without it is a final answer. */
+export const PROGRESS_MARK = '⏳';
+
 export function progressText(
   taskId: string | null,
   progress: Progress,
@@ -40,7 +43,7 @@ export function progressText(
   } else {
     state = progress.status ? statusWords[progress.status] : 'Checking the task';
   }
-  const lines = [`⏳ ${what}: ${state}… (${formatElapsed(elapsedMs)})`];
+  const lines = [`${PROGRESS_MARK} ${what}: ${state}… (${formatElapsed(elapsedMs)})`];
   if (note) lines.push(note);
   return lines.join('\n');
 }

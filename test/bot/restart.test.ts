@@ -1,0 +1,36 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, isOriginalEdit, startHarness, uploadNamed } from './harness.ts';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+describe('restarts', () => {
+  it('a crash between posting and forgetting the job does not post twice', async () => {
+    h = await startHarness({ durationMs: 600 });
+    const taskId = h.sim.addTask();
+    await h.discord.sendInteraction({
+      commandName: 'jimeng',
+      subcommand: 'result',
+      options: [{ name: 'task_id', type: 3, value: taskId }],
+    });
+    await h.discord.waitFor(isOriginalEdit);
+    const jobs = join(h.dataDir, 'jobs');
+    const [file] = await readdir(jobs);
+    const stored = JSON.parse(await readFile(join(jobs, String(file)), 'utf8'));
+    await h.discord.waitFor(uploadNamed(`${taskId}.mp4`));
+    await h.bot.runner.idle();
+    expect(await readdir(jobs)).toEqual([]);
+    // As if the process died right after Discord took the upload.
+    await writeFile(join(jobs, String(file)), JSON.stringify({ ...stored, phase: 'delivering' }));
+    await h.bot.stop();
+    const again = await h.startBot();
+    await again.runner.idle();
+    expect(h.logs.some((l) => l.includes('event=job_already_delivered'))).toBe(true);
+    expect(h.discord.requests.filter(uploadNamed(`${taskId}.mp4`))).toHaveLength(1);
+    expect(await readdir(jobs)).toEqual([]);
+  });
+});
