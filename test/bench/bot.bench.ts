@@ -2,6 +2,8 @@
 // bot/main.ts) against the simulator and the fake Discord. Reports the bot's peak RSS, the
 // upstream requests per second and in flight against the configured cap, how long defers took
 // (Discord wants them within 3 s), and the delay from "done upstream" to "posted".
+// Knobs: BENCH_BOT_TASKS, BENCH_BOT_MAX_IN_FLIGHT, BENCH_BOT_RUNTIME (bun|node, default both),
+// BENCH_BOT_NODE_OPTIONS (e.g. --max-old-space-size=80), BENCH_BOT_LOG=1 (print the bot's log).
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
