@@ -25,6 +25,7 @@ import {
   type Progress,
   progressText,
   providerSilentText,
+  submitUncertainText,
   tooLargeText,
   userCapText,
 } from './messages.ts';
@@ -213,7 +214,16 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           error.code === 'timeout' &&
           state.progress.kind === 'following' &&
           state.progress.status === null;
-        const content = silent ? providerSilentText(job.taskId) : failureText(job.taskId, error);
+        // Without a task id the failure was the submit itself: say whether it may have landed.
+        const uncertain =
+          job.taskId === null &&
+          isJimengError(error) &&
+          (error.code === 'timeout' || error.code === 'upstream_error');
+        const content = uncertain
+          ? submitUncertainText(error)
+          : silent
+            ? providerSilentText(job.taskId)
+            : failureText(job.taskId, error);
         await markDelivering();
         await finish(job, { content });
       } catch (sendError) {

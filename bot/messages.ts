@@ -129,6 +129,13 @@ export function failureText(taskId: string | null, error: unknown): string {
   }
 }
 
+/** A submit that failed in a way that does not say whether the provider got it. */
+export function submitUncertainText(error: unknown): string {
+  const e = error as Partial<JimengError>;
+  const rid = e.requestId ? ` (request id \`${e.requestId}\`)` : '';
+  return `📡 The provider did not answer clearly while I submitted your prompt, so I cannot tell whether it was received. I won't submit it twice (it is billed): if no video arrives, run \`/jimeng create\` again later.${rid}`;
+}
+
 /** The follow timed out without one answer from the provider: it is down, not the task slow. */
 export function providerSilentText(taskId: string | null): string {
   const task = taskId ? `task \`${taskId}\`` : 'your video';

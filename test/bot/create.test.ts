@@ -72,6 +72,21 @@ describe('/jimeng create', () => {
     expect(h.discord.requests.some((r) => r.files.length > 0)).toBe(false);
   });
 
+  it('a submit the provider never answers is not retried, and the user is told it may have landed', async () => {
+    h = await startHarness({ jimeng: { timeoutMs: 800 } });
+    h.sim.fault({ route: 'create', kind: 'hang' });
+    await h.discord.sendInteraction({
+      commandName: 'jimeng',
+      subcommand: 'create',
+      options: [{ name: 'prompt', type: 3, value: 'a slow answer' }],
+    });
+    const final = await h.discord.waitFor(
+      (r) => isOriginalEdit(r) && contentOf(r).includes('cannot tell whether'),
+    );
+    expect(contentOf(final)).toContain("won't submit it twice");
+    expect(h.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
   it('9:21 without an image is refused privately before any upstream call', async () => {
     h = await startHarness();
     const { id } = await h.discord.sendInteraction({
