@@ -12,6 +12,8 @@ const copying = singleFlight<string, void>();
  */
 export function storeVideo(bucket: R2Bucket, client: JimengClient, task: Task): Promise<void> {
   return copying(task.id, async () => {
+    // A request that missed R2 may arrive here after another finished the copy.
+    if (await bucket.head(keyFor(task.id))) return;
     const video = await client.downloadVideo(task, {
       maxBytes: MAX_VIDEO_BYTES,
       timeoutMs: 60_000,
