@@ -139,7 +139,8 @@ describe('errors', () => {
     expect(error.code).toBe('timeout');
     const spent = h.clock.now() - started;
     expect(spent).toBeGreaterThanOrEqual(5_000);
-    expect(spent).toBeLessThan(8_000);
+    // Far under one 30 s attempt timeout: the budget, not the attempts, ended it.
+    expect(spent).toBeLessThan(20_000);
   });
 
   it('a hung attempt is cut off and retried within the budget', async () => {

@@ -72,7 +72,8 @@ describe('waitForTask', () => {
     controller.abort();
     const error = await pending;
     expect(error.code).toBe('aborted');
-    expect(performance.now() - abortedAt).toBeLessThan(50);
+    // The wait was in a 60 s sleep: ending within a blink means the sleep itself was cut.
+    expect(performance.now() - abortedAt).toBeLessThan(250);
     expect(h.taskQueries().length).toBe(before);
   });
 
