@@ -2,7 +2,6 @@
 // fetch-passthrough Worker, both in one workerd, both in front of the same simulator.
 // The gap is what Hono, auth, validation, normalisation and the cache lookup cost per request.
 import { Miniflare } from 'miniflare';
-import { afterAll, bench, describe } from 'vitest';
 import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, edgeWorkerOptions } from '../../edge/dev.ts';
 import { createSimulator } from '../../src/simulator/index.ts';
 import { serveSimulator } from '../../src/simulator/serve.ts';
@@ -132,27 +131,5 @@ console.log(
 for (const row of [warm, cold, shared, cached]) console.log('  ', JSON.stringify(row));
 console.log(`   done task: ${upstreamForDone} upstream queries in total, of which the edge made 1`);
 
-// Vitest's own table: one request at a time (nothing to share), for a second opinion.
-describe('GET /task/:id of a running task', () => {
-  afterAll(async () => {
-    await mf.dispose();
-    await served.close();
-  });
-  bench(
-    'edge worker',
-    async () => {
-      const r = await fetch(`${edgeOrigin}/task/${runningId}`, {
-        headers: { authorization: `Bearer ${KEY}` },
-      });
-      await r.arrayBuffer();
-    },
-    { time: 1500, warmupIterations: 300 },
-  );
-  bench(
-    'bare passthrough worker',
-    async () => {
-      await (await fetch(`${bareOrigin}/task/${runningId}`)).arrayBuffer();
-    },
-    { time: 1500, warmupIterations: 300 },
-  );
-});
+await mf.dispose();
+await served.close();
