@@ -1,6 +1,6 @@
 // Node side: runs the Worker in real workerd through Miniflare, for `npm start`, tests and benches.
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { Miniflare, type MiniflareOptions } from 'miniflare';
 
 /** Keep in step with wrangler.toml. */
@@ -35,23 +35,25 @@ export interface RunningEdge {
   close(): Promise<void>;
 }
 
+/** How wrangler bundles for workerd: ESM, the workerd export conditions, no Node built-ins. */
+export const WORKER_BUILD_OPTIONS = {
+  bundle: true,
+  write: false,
+  format: 'esm',
+  platform: 'neutral',
+  conditions: ['workerd', 'worker', 'browser'],
+  mainFields: ['module', 'main'],
+  target: 'es2022',
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
+
 let bundle: Promise<string> | undefined;
 
 /** The Worker bundled as wrangler would (workerd conditions, ESM), once per process. */
 export function buildEdge(
   entry = fileURLToPath(new URL('./index.ts', import.meta.url)),
 ): Promise<string> {
-  bundle ??= build({
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    target: 'es2022',
-    logLevel: 'silent',
-  }).then((result) => {
+  bundle ??= build({ ...WORKER_BUILD_OPTIONS, entryPoints: [entry] }).then((result) => {
     const [file] = result.outputFiles;
     if (!file) throw new Error('esbuild produced no output for the edge worker');
     return file.text;

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { WORKER_BUILD_OPTIONS } from '../edge/dev.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { root, runtimes } from './runtimes.ts';
 
@@ -26,14 +27,8 @@ describe('the package as others import it', () => {
 
   it('bundles jimeng-task/edge for workerd as wrangler would', async () => {
     const result = await build({
+      ...WORKER_BUILD_OPTIONS,
       stdin: { contents: "export { createApp } from 'jimeng-task/edge';", resolveDir: root },
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'neutral',
-      conditions: ['workerd', 'worker', 'browser'],
-      mainFields: ['module', 'main'],
-      logLevel: 'silent',
     });
     expect(result.outputFiles[0]?.text).toContain('createApp');
   });

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKER_BUILD_OPTIONS } from '../../edge/dev.ts';
 import { createSimulator } from '../../src/simulator/index.ts';
 import { serveSimulator } from '../../src/simulator/serve.ts';
 import { runtimes, versionOf } from '../runtimes.ts';
@@ -21,13 +22,10 @@ beforeAll(async () => {
   // One bundle per kind of host, from the same checks, with no Node built-ins allowed in.
   for (const entry of ['entry-process', 'entry-worker']) {
     await build({
+      ...WORKER_BUILD_OPTIONS,
+      write: true,
       entryPoints: [join(import.meta.dirname, `${entry}.ts`)],
       outfile: join(dir, `${entry}.mjs`),
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      target: 'es2022',
-      logLevel: 'silent',
     });
   }
 }, 60_000);
