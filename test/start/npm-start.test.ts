@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect, it } from 'vitest';
+import { startFakeDiscord } from '../fakes/discord/index.ts';
 import { root, runtimes } from '../runtimes.ts';
 
 it('npm start without a token says it uses the simulator, runs the flow and serves a working curl line', async () => {
@@ -46,4 +48,36 @@ it('npm start without a token says it uses the simulator, runs the flow and serv
     await once(child, 'exit');
   }
   expect(stderr).toBe('');
+}, 60_000);
+
+it('npm start also starts the bot when DISCORD_TOKEN is set, and never prints the token', async () => {
+  const discord = await startFakeDiscord();
+  const dataDir = await mkdtemp(join(tmpdir(), 'jimeng-start-bot-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SIMULATOR_DURATION_MS: '300',
+    START_EDGE: '0',
+    DISCORD_TOKEN: discord.token,
+    DISCORD_API_URL: discord.apiURL,
+    BOT_DATA_DIR: dataDir,
+  };
+  delete env.JIMENG_TOKEN;
+  try {
+    const child = spawn(runtimes.node22, [join(root, 'scripts/start.ts'), '--once'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const [code] = await once(child, 'exit');
+    expect(output).toMatch(/^No JIMENG_TOKEN set/);
+    expect(output).toMatch(/Discord bot: logged in as jimeng-bot/);
+    expect(output).not.toContain(discord.token);
+    expect(code).toBe(0);
+  } finally {
+    await discord.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
 }, 60_000);
