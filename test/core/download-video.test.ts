@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sampleVideo } from '../../src/simulator/sample-video.ts';
 import { type Harness, rejectionOf, startHarness } from './harness.ts';
@@ -69,5 +71,40 @@ describe('downloadVideo', () => {
     const pending = rejectionOf(h.client.downloadVideo(task, { signal: controller.signal }));
     setTimeout(() => controller.abort(), 20);
     expect((await pending).code).toBe('aborted');
+  });
+});
+
+describe('downloadVideo without a Content-Length', () => {
+  it('stops reading an endless stream at maxBytes and hangs up', async () => {
+    let sent = 0;
+    let closed!: () => void;
+    const hungUp = new Promise<void>((resolve) => (closed = resolve));
+    // A host that never stops sending and never says how much: only the byte cap can end it.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp4' });
+      const chunk = new Uint8Array(16 * 1024).fill(7);
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) sent += chunk.byteLength;
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      res.on('close', closed);
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const error = await rejectionOf(
+        h.client.downloadVideo(
+          { id: '1', videoUrl: `http://127.0.0.1:${port}/v.mp4` },
+          { maxBytes: 256 * 1024 },
+        ),
+      );
+      expect(error.code).toBe('too_large');
+      await hungUp;
+      expect(sent).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
