@@ -50,7 +50,14 @@ export interface JobRunnerOptions {
   edgePublicURL?: string | undefined;
 }
 
-export type Admission = { ok: true } | { ok: false; text: string };
+/**
+ * An admitted command holds its place under the per-user cap until its job is started (or it
+ * gives up): `release` ends that hold. Without it, commands sent together would all be
+ * admitted while the first was still deferring.
+ */
+export type Admission = { ok: true; release: () => void } | { ok: false; text: string };
+
+type Claim = Pick<Job, 'userId'> & { taskId: string | null; channelId: string | undefined };
 
 export interface JobRunner {
   /** Whether this user may start another job (and is not already following this task here). */
@@ -75,6 +82,7 @@ interface Running {
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { jimeng, watcher, upstream, downloads, store, deliverer, clock, logger } = options;
   const running = new Map<string, Running>();
+  const admitted = new Set<Claim>();
   let idleWaiters: (() => void)[] = [];
 
   const fields = (job: Job) => ({
@@ -294,7 +302,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   return {
     admit(userId, taskId, channelId) {
       let count = 0;
-      for (const { job } of running.values()) {
+      const claims: Claim[] = [...[...running.values()].map(({ job }) => job), ...admitted];
+      for (const job of claims) {
         if (job.userId !== userId) continue;
         if (taskId && job.taskId === taskId && job.channelId === channelId) {
           return { ok: false, text: alreadyFollowingText(taskId) };
@@ -305,7 +314,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         logger('job_refused', { userId, taskId, reason: 'per-user cap', active: count });
         return { ok: false, text: userCapText(options.maxJobsPerUser) };
       }
-      return { ok: true };
+      const claim: Claim = { userId, taskId: taskId ?? null, channelId };
+      admitted.add(claim);
+      return { ok: true, release: () => admitted.delete(claim) };
     },
     async start(job) {
       if (running.has(job.id)) return;

@@ -143,6 +143,21 @@ async function follow(
     await interaction.reply({ content: admission.text, flags: MessageFlags.Ephemeral });
     return;
   }
+  try {
+    await startJob(interaction, context, kind, taskId, request);
+  } finally {
+    // Started jobs count as running from here; a failed start frees the place.
+    admission.release();
+  }
+}
+
+async function startJob(
+  interaction: ChatInputCommandInteraction,
+  context: CommandContext,
+  kind: Job['kind'],
+  taskId: string | null,
+  request: CreateRequest | null,
+) {
   // Discord wants an answer within 3 s; everything slow comes after this.
   await deferReply(context.interactionRest, interaction);
   const now = context.clock.now();

@@ -49,6 +49,24 @@ describe('load', () => {
     await h.discord.waitFor(uploadNamed(`${second}.mp4`), 5_000);
   });
 
+  it('a burst of commands from one user cannot slip past the per-user cap', async () => {
+    h = await startHarness({ durationMs: 1500, bot: { maxJobsPerUser: 1 } });
+    const tasks = [h.sim.addTask(), h.sim.addTask(), h.sim.addTask()];
+    // Sent together, as a double click or a script would: none has been deferred yet.
+    const sent = await Promise.all(
+      tasks.map((taskId) => h.discord.sendInteraction(result(taskId, '1200000000000000011'))),
+    );
+    const callbacks = await Promise.all(
+      sent.map(({ id }) => h.discord.waitFor((r) => r.path.startsWith(`/interactions/${id}/`))),
+    );
+    const types = callbacks.map((r) => (r.body as { type: number }).type).sort();
+    // One deferred (5), the others refused privately (4).
+    expect(types).toEqual([4, 4, 5]);
+    await h.discord.waitFor((r) => r.files.length > 0, 5_000);
+    await h.bot.runner.idle();
+    expect(h.discord.requests.filter((r) => r.files.length > 0)).toHaveLength(1);
+  });
+
   it('submissions past the in-flight cap wait in line and are told their place', async () => {
     h = await startHarness({ bot: { maxInFlight: 1 } });
     h.sim.fault({ route: 'create', kind: 'delay', ms: 700 });
