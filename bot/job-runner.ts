@@ -111,7 +111,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     return delivery;
   };
 
-  const run = async (job: Job, signal: AbortSignal, resumed: boolean) => {
+  /** True once the job has reached its end (delivered or told), even if a stop came meanwhile. */
+  const run = async (job: Job, signal: AbortSignal, resumed: boolean): Promise<boolean> => {
     const state: { progress: Progress; note?: string | undefined } = {
       progress:
         job.phase === 'submitting'
@@ -139,7 +140,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       if (resumed && job.phase === 'delivering' && (await deliverer.replyIsFinal(job))) {
         await reporter.close();
         logger('job_already_delivered', fields(job));
-        return;
+        return true;
       }
       if (job.phase === 'submitting') {
         if (resumed) {
@@ -147,7 +148,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           await reporter.close();
           await finish(job, { content: interruptedSubmitText() });
           logger('job_interrupted_submit', fields(job));
-          return;
+          return true;
         }
         const request = job.create;
         if (!request) throw new Error(`Job ${job.id} has nothing to submit.`);
@@ -207,7 +208,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         doneToPostedMs: clock.now() - doneAt,
       });
     } catch (error) {
-      if (signal.aborted) return;
+      if (signal.aborted) return false;
       await reporter.close();
       logger('job_failed', {
         ...fields(job),
@@ -243,6 +244,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     } finally {
       await reporter.close();
     }
+    return true;
   };
 
   /** The video as an `<taskId>.mp4` attachment, or the link when it is over the guild's limit. */
@@ -285,9 +287,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           ...fields(job),
           message: error instanceof Error ? error.message : String(error),
         });
+        return !controller.signal.aborted;
       })
-      .then(async () => {
-        if (!controller.signal.aborted) await store.remove(job.id).catch(() => {});
+      .then(async (ended) => {
+        // A stop during the final post must not keep a delivered job: it would be posted again.
+        if (ended) await store.remove(job.id).catch(() => {});
       })
       .finally(() => {
         running.delete(job.id);

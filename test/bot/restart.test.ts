@@ -33,4 +33,25 @@ describe('restarts', () => {
     expect(h.discord.requests.filter(uploadNamed(`${taskId}.mp4`))).toHaveLength(1);
     expect(await readdir(jobs)).toEqual([]);
   });
+
+  it('a stop that lands while the final post is in flight forgets the delivered job', async () => {
+    h = await startHarness({ durationMs: 600 });
+    const taskId = h.sim.addTask();
+    const { token } = await h.discord.sendInteraction({
+      commandName: 'jimeng',
+      subcommand: 'result',
+      options: [{ name: 'task_id', type: 3, value: taskId }],
+    });
+    await h.discord.waitFor(isOriginalEdit);
+    // The channel path: a post there cannot be checked afterwards the way a reply can.
+    h.discord.expireInteractionToken(token);
+    await h.discord.waitFor(uploadNamed(`${taskId}.mp4`));
+    // SIGTERM arrives after Discord took the upload, before the bot heard back.
+    await h.bot.stop();
+    const jobs = join(h.dataDir, 'jobs');
+    expect(await readdir(jobs)).toEqual([]);
+    const again = await h.startBot();
+    await again.runner.idle();
+    expect(h.discord.requests.filter(uploadNamed(`${taskId}.mp4`))).toHaveLength(1);
+  });
 });
