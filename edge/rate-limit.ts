@@ -14,7 +14,9 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const limiter = c.env.RATE_LIMITER;
     if (!limiter) return next();
-    const key = await callerKey(c.req.header('authorization'), c.req.header('cf-connecting-ip'));
+    // With no keys any header passes the door, so it cannot name the caller: the IP does.
+    const authorization = c.var.settings.apiKeys.length > 0 ? c.req.header('authorization') : '';
+    const key = await callerKey(authorization, c.req.header('cf-connecting-ip'));
     const { success } = await limiter.limit({ key });
     if (!success) {
       throw new EdgeError(
@@ -29,7 +31,9 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
 }
 
 async function callerKey(authorization: string | undefined, ip: string | undefined) {
-  if (!authorization) return `ip:${ip ?? 'unknown'}`;
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(authorization));
+  // The key as bearer-auth reads it: "bearer  KEY" is the same caller as "Bearer KEY".
+  const apiKey = authorization?.replace(/^bearer /i, '').trim();
+  if (!apiKey) return `ip:${ip ?? 'unknown'}`;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(apiKey));
   return `key:${[...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }

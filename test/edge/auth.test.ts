@@ -6,6 +6,8 @@ const keyed = useEdge({ apiKeys: `${KEY}, edge-key-2`, corsOrigins: APP });
 const closed = useEdge({ apiKeys: '' });
 const open = useEdge({ apiKeys: '', public: true });
 const limited = useEdge({ rateLimitPerMinute: 2 });
+const spellings = useEdge({ rateLimitPerMinute: 2 });
+const limitedOpen = useEdge({ apiKeys: '', public: true, rateLimitPerMinute: 2 });
 
 describe('auth on: EDGE_API_KEYS', () => {
   it('401 without an Authorization header, with a Bearer challenge', async () => {
@@ -119,11 +121,30 @@ describe('rate limiting through the Workers binding', () => {
     expect(refused.headers.get('retry-after')).toBe('60');
     expect((await refused.json()).error.code).toBe('rate_limited');
   });
+
+  it('another spelling of the same key shares its budget', async () => {
+    const id = spellings.sim.addTask({ durationMs: 0 });
+    const statuses: number[] = [];
+    // bearer-auth accepts all of these as the one key.
+    for (const authorization of [`Bearer ${KEY}`, `bearer ${KEY}`, `Bearer   ${KEY}`]) {
+      statuses.push((await spellings.call(`/task/${id}`, { headers: { authorization } })).status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it('on a public endpoint the budget is per IP, whatever Authorization header is sent', async () => {
+    const id = limitedOpen.sim.addTask({ durationMs: 0 });
+    const statuses: number[] = [];
+    for (const authorization of ['Bearer a', 'Bearer b', 'Bearer c']) {
+      statuses.push((await limitedOpen.call(`/task/${id}`, { headers: { authorization } })).status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+  });
 });
 
 describe('the token', () => {
   it('never appears in any response', () => {
-    const all = [keyed, closed, open, limited].flatMap((h) => h.seen);
+    const all = [keyed, closed, open, limited, spellings, limitedOpen].flatMap((h) => h.seen);
     expect(all.length).toBeGreaterThan(10);
     for (const text of all) expect(text).not.toContain(TOKEN);
   });
