@@ -62,11 +62,15 @@ export async function followUntilSettled(
   options: FollowOptions,
 ): Promise<Task> {
   let last: Task | undefined;
+  let failure: unknown;
   let queries = 0;
   const budget = new AbortController();
   const query = () => {
     if (++queries >= c.var.settings.followQueries) budget.abort();
-    return loadTask(c, id);
+    return loadTask(c, id).catch((error: unknown) => {
+      failure = error;
+      throw error;
+    });
   };
   try {
     return await followTask(id, query, {
@@ -82,6 +86,9 @@ export async function followUntilSettled(
     const settled =
       isJimengError(error) && ['timeout', 'task_failed', 'aborted'].includes(error.code);
     if (settled && last) return last;
+    // Time ran out without one answer: what the provider said (429, 502…) is the honest
+    // status, not a 504 for a provider that did answer.
+    if (settled && failure !== undefined) throw failure;
     throw error;
   }
 }

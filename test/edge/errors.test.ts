@@ -56,6 +56,27 @@ describe('upstream failures become honest statuses, one JSON shape', () => {
     expect(body.error.code).toBe('upstream_error');
   });
 
+  it('?wait that only ever heard a rate limit answers 429 with Retry-After, not a 504', async () => {
+    const id = edge.sim.addTask({ durationMs: 60_000 });
+    edge.sim.fault({ route: 'task', kind: 'status', status: 429, retryAfter: '7' });
+    const response = await edge.call(`/task/${id}?wait=0.5`, { headers: auth });
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect((await response.json()).error.code).toBe('rate_limited');
+  });
+
+  it('?wait that only ever heard error pages answers 502, not a 504', async () => {
+    const id = edge.sim.addTask({ durationMs: 60_000 });
+    edge.sim.fault({ route: 'task', kind: 'html', status: 502, times: 1_000 });
+    try {
+      const response = await edge.call(`/task/${id}?wait=0.5`, { headers: auth });
+      expect(response.status).toBe(502);
+      expect((await response.json()).error.code).toBe('upstream_error');
+    } finally {
+      edge.sim.reset();
+    }
+  });
+
   it('422 when the provider refuses the task itself (moderation)', async () => {
     const id = edge.sim.addTask({ durationMs: 0, outcome: 'moderation' });
     const response = await edge.call(`/task/${id}`, { headers: auth });
