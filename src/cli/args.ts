@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import type { parseArgs as ParseArgs } from 'node:util';
 import { JimengError } from '../errors.ts';
 
 export const USAGE = `Usage:
@@ -39,11 +39,14 @@ export interface CommonFlags {
   intervalMs: number | undefined;
 }
 
-/** Turns argv (without the runtime and script) into a command, or a usage error. */
-export function parseCommand(argv: string[]): Command {
+/**
+ * Turns argv (without the runtime and script) into a command, or a usage error. `parseArgs` is
+ * node:util's, handed in by the entry so this file itself touches no runtime.
+ */
+export function parseCommand(argv: string[], parseArgs: typeof ParseArgs): Command {
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(argv);
+    parsed = parse(argv, parseArgs);
   } catch (error) {
     throw usage(error instanceof Error ? error.message : String(error));
   }
@@ -85,7 +88,7 @@ export function parseCommand(argv: string[]): Command {
   throw usage(`unknown command ${JSON.stringify(name)}`);
 }
 
-function parse(argv: string[]) {
+function parse(argv: string[], parseArgs: typeof ParseArgs) {
   return parseArgs({
     args: argv,
     allowPositionals: true,

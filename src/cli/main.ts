@@ -3,6 +3,7 @@
 // Deno all provide these through their Node compatibility, so one entry serves all three.
 import { writeFile } from 'node:fs/promises';
 import process from 'node:process';
+import { parseArgs } from 'node:util';
 import { runCli } from './run.ts';
 import { VERSION } from './version.ts';
 
@@ -12,6 +13,7 @@ process.once('SIGTERM', () => controller.abort());
 
 const code = await runCli(process.argv.slice(2), {
   env: process.env,
+  parseArgs,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stderrIsTTY: Boolean(process.stderr.isTTY),

@@ -1,3 +1,4 @@
+import type { parseArgs as ParseArgs } from 'node:util';
 import { createClient, type JimengClient } from '../client.ts';
 import type { Clock } from '../clock.ts';
 import { isJimengError } from '../errors.ts';
@@ -8,6 +9,7 @@ import { createStatusLine } from './status-line.ts';
 /** Everything the CLI needs from its runtime, so the logic itself runs anywhere. */
 export interface CliIO {
   env: Record<string, string | undefined>;
+  parseArgs: typeof ParseArgs;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stderrIsTTY: boolean;
@@ -22,7 +24,7 @@ export interface CliIO {
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let command: Command;
   try {
-    command = parseCommand(argv);
+    command = parseCommand(argv, io.parseArgs);
   } catch (error) {
     return fail(io, error);
   }
