@@ -74,9 +74,8 @@ async function demo(token: string, baseURL: string) {
 
 async function startEdgeLocally(token: string, baseURL: string) {
   const { startEdge } = await import('../edge/dev.ts');
-  const key =
-    process.env.EDGE_API_KEYS?.split(',')[0]?.trim() ||
-    `local-${randomBytes(9).toString('base64url')}`;
+  const configured = process.env.EDGE_API_KEYS?.split(',')[0]?.trim();
+  const key = configured || `local-${randomBytes(9).toString('base64url')}`;
   const edge = await startEdge({
     baseURL,
     token,
@@ -86,7 +85,12 @@ async function startEdgeLocally(token: string, baseURL: string) {
   closers.push(() => edge.close());
   const id = '14117763723766220057';
   say(`\nEdge endpoint (Hono in workerd) at ${edge.url}; try:`);
-  say(`   curl -H 'Authorization: Bearer ${key}' ${edge.url}/task/${id}`);
+  // A configured key is a secret: the line names it through the variable, never by value.
+  const header = configured
+    ? // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, printed as is
+      '"Authorization: Bearer ${EDGE_API_KEYS%%,*}"'
+    : `'Authorization: Bearer ${key}'`;
+  say(`   curl -H ${header} ${edge.url}/task/${id}`);
 }
 
 async function startDiscordBot(token: string, baseURL: string) {

@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { startFakeDiscord } from '../fakes/discord/index.ts';
 import { root, runtimes } from '../runtimes.ts';
@@ -48,6 +49,44 @@ it('npm start without a token says it uses the simulator, runs the flow and serv
     await once(child, 'exit');
   }
   expect(stderr).toBe('');
+}, 60_000);
+
+it('npm start with EDGE_API_KEYS set never prints a key, and its curl line still works', async () => {
+  const secret = 'edge-secret-key-5d1c';
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SIMULATOR_DURATION_MS: '300',
+    EDGE_API_KEYS: `${secret},edge-secret-key-2`,
+  };
+  delete env.JIMENG_TOKEN;
+  delete env.DISCORD_TOKEN;
+  const child = spawn(runtimes.node22, [join(root, 'scripts/start.ts')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr.on('data', (d) => (output += d));
+  try {
+    let curl: string | undefined;
+    for await (const line of createInterface({ input: child.stdout })) {
+      output += `${line}\n`;
+      if (line.trim().startsWith('curl ')) {
+        curl = line.trim();
+        break;
+      }
+    }
+    const saved = /saved to (out\/\d+\.mp4)/.exec(output)?.[1];
+    if (saved) await rm(join(root, saved));
+    expect(output).not.toContain(secret);
+    expect(curl).toBeDefined();
+    // Pasted into a shell where EDGE_API_KEYS is set, as it was for npm start.
+    const { stdout } = await promisify(execFile)('sh', ['-c', `${curl} -s`], { env });
+    expect(JSON.parse(stdout)).toMatchObject({ id: '14117763723766220057', status: 'done' });
+  } finally {
+    child.kill('SIGINT');
+    await once(child, 'exit');
+  }
 }, 60_000);
 
 it('npm start also starts the bot when DISCORD_TOKEN is set, and never prints the token', async () => {
