@@ -55,11 +55,16 @@ export interface DelivererOptions {
   tokenMarginMs?: number | undefined;
 }
 
-/** Discord's answers that mean "this interaction token is no use any more". */
+/**
+ * Discord's answers that mean "this interaction token is no use any more". Unknown Message is
+ * the reply itself deleted (by a moderator, or the user): nothing is left to edit, so the video
+ * goes to the channel rather than nowhere.
+ */
 const deadTokenCodes: ReadonlySet<number | string> = new Set([
   RESTJSONErrorCodes.InvalidWebhookToken,
   RESTJSONErrorCodes.UnknownWebhook,
   RESTJSONErrorCodes.UnknownInteraction,
+  RESTJSONErrorCodes.UnknownMessage,
 ]);
 
 export class AttachmentTooLargeError extends Error {

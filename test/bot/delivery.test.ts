@@ -109,6 +109,25 @@ describe('delivery', () => {
     expect(h.logs.some((l) => l.includes('event=interaction_token_refused'))).toBe(true);
   });
 
+  it('a reply someone deleted (10008) does not lose the video: it goes to the channel', async () => {
+    h = await startHarness({ durationMs: 600 });
+    const taskId = h.sim.addTask();
+    const { token } = await h.discord.sendInteraction({
+      commandName: 'jimeng',
+      subcommand: 'result',
+      options: [{ name: 'task_id', type: 3, value: taskId }],
+    });
+    await h.discord.waitFor(isOriginalEdit);
+    // A moderator (or the user) deletes the bot's "thinking…" reply.
+    const original = `${h.discord.apiURL}/v10/webhooks/${h.discord.applicationId}/${token}/messages/@original`;
+    expect((await fetch(original, { method: 'DELETE' })).status).toBe(204);
+    const post = await h.discord.waitFor(
+      (r) => uploadNamed(`${taskId}.mp4`)(r) && isChannelPost(h.discord.channelId)(r),
+      5_000,
+    );
+    expect(post.status).toBe(200);
+  });
+
   it('without Attach Files in the channel, a late delivery is logged as blocked and the user was warned', async () => {
     h = await startHarness({ durationMs: 600 });
     const taskId = h.sim.addTask();
