@@ -1,3 +1,4 @@
+import { MIN_INTERVAL_MS } from '../src/index.ts';
 import type { BotOptions } from './index.ts';
 
 type NumericOption =
@@ -55,6 +56,12 @@ export function readBotConfig(env: Env): BotConfig {
       return {
         ok: false,
         problem: `${name} must be a positive integer, got ${JSON.stringify(raw)}.`,
+      };
+    }
+    if ((key === 'pollIntervalMs' || key === 'maxPollIntervalMs') && value < MIN_INTERVAL_MS) {
+      return {
+        ok: false,
+        problem: `${name} must be at least ${MIN_INTERVAL_MS} ms, got ${value}.`,
       };
     }
     options[key] = value;

@@ -28,6 +28,7 @@ export {
 export type { FollowTaskOptions } from './follow-task.ts';
 export { followTask } from './follow-task.ts';
 export type { WaitOptions } from './poll.ts';
+export { MIN_INTERVAL_MS } from './poll.ts';
 export { singleFlight } from './single-flight.ts';
 export type { Task, TaskParams } from './task.ts';
 export { assertTaskId, isValidTaskId } from './task-id.ts';

@@ -20,7 +20,8 @@ import type { Task } from './task.ts';
 export const DEFAULT_WAIT_TIMEOUT_MS = 15 * 60 * 1000;
 export const DEFAULT_INTERVAL_MS = 1_000;
 export const DEFAULT_MAX_INTERVAL_MS = 30_000;
-const MIN_INTERVAL_MS = 100;
+/** Asking more often than this would only hammer the provider. */
+export const MIN_INTERVAL_MS = 100;
 
 export interface WaitOptions {
   signal?: AbortSignal | undefined;

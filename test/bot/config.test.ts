@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { readBotConfig } from '../../bot/config.ts';
+
+const base = { DISCORD_TOKEN: 'd', JIMENG_TOKEN: 'j' };
+
+describe('bot configuration from the environment', () => {
+  it('names the missing setting in one sentence', () => {
+    expect(readBotConfig({ JIMENG_TOKEN: 'j' })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^DISCORD_TOKEN is not set/),
+    });
+    expect(readBotConfig({ DISCORD_TOKEN: 'd' })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^JIMENG_TOKEN is not set/),
+    });
+  });
+
+  it('refuses numbers that are not positive integers', () => {
+    expect(readBotConfig({ ...base, BOT_MAX_IN_FLIGHT: '0' })).toMatchObject({
+      ok: false,
+      problem: 'BOT_MAX_IN_FLIGHT must be a positive integer, got "0".',
+    });
+  });
+
+  it('refuses a poll interval the core would refuse, at start rather than on every job', () => {
+    expect(readBotConfig({ ...base, BOT_POLL_INTERVAL_MS: '50' })).toMatchObject({
+      ok: false,
+      problem: 'BOT_POLL_INTERVAL_MS must be at least 100 ms, got 50.',
+    });
+    expect(readBotConfig({ ...base, BOT_POLL_INTERVAL_MS: '100' })).toMatchObject({
+      ok: true,
+      options: { pollIntervalMs: 100 },
+    });
+  });
+});
