@@ -303,6 +303,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       });
   };
 
+  let stopping = false;
   return {
     admit(userId, taskId, channelId) {
       let count = 0;
@@ -325,7 +326,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     async start(job) {
       if (running.has(job.id)) return;
       await store.put(job);
-      launch(job, false);
+      // Stored, so the next start resumes it; a runner that is stopping launches nothing more.
+      if (!stopping) launch(job, false);
     },
     async resume() {
       const jobs = await store.list();
@@ -340,6 +342,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
     async stop() {
+      stopping = true;
       const all = [...running.values()];
       for (const { controller } of all) controller.abort(new Error('The bot is stopping.'));
       await Promise.all(all.map((entry) => entry.done));

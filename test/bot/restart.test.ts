@@ -54,4 +54,34 @@ describe('restarts', () => {
     await again.runner.idle();
     expect(h.discord.requests.filter(uploadNamed(`${taskId}.mp4`))).toHaveLength(1);
   });
+
+  it('a job handed to a stopping runner is stored for the next start, not run', async () => {
+    h = await startHarness({ durationMs: 600 });
+    const taskId = h.sim.addTask();
+    await h.bot.stop();
+    const job = {
+      id: '990000000000000001',
+      kind: 'result' as const,
+      taskId,
+      create: null,
+      phase: 'following' as const,
+      userId: '1',
+      channelId: h.discord.channelId,
+      guildId: h.discord.guildId,
+      inThread: false,
+      applicationId: h.discord.applicationId,
+      interactionToken: 'late-token',
+      tokenExpiresAt: Date.now() - 1,
+      appPermissions: null,
+      attachmentSizeLimit: 10 * 1024 * 1024,
+      createdAt: Date.now(),
+      requestId: null,
+    };
+    await h.bot.runner.start(job);
+    expect(h.bot.runner.active).toBe(0);
+    expect(await readdir(join(h.dataDir, 'jobs'))).toHaveLength(1);
+    const again = await h.startBot();
+    await again.runner.idle();
+    expect(h.discord.requests.filter(uploadNamed(`${taskId}.mp4`))).toHaveLength(1);
+  });
 });
