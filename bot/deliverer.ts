@@ -1,29 +1,18 @@
-import {
-  DiscordAPIError,
-  PermissionFlagsBits,
-  type REST,
-  RESTJSONErrorCodes,
-  Routes,
-} from 'discord.js';
+import { DiscordAPIError, type REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import { type Clock, type ConcurrencyLimit, createConcurrencyLimit } from '../src/index.ts';
+import { AttachmentTooLargeError } from './attachment-too-large-error.ts';
+import { postInChannel } from './channel-post.ts';
+import { deadTokenCodes } from './dead-token-codes.ts';
+import type { Delivery } from './delivery.ts';
 import type { Job } from './job.ts';
 import type { Logger } from './log.ts';
-import { mention, PROGRESS_MARK } from './messages.ts';
+import { PROGRESS_MARK } from './messages.ts';
+import { attachments, type OutgoingMessage, toFiles } from './outgoing-message.ts';
 
-export interface OutgoingFile {
-  name: string;
-  data: Uint8Array;
-  contentType: string;
-}
-
-export interface OutgoingMessage {
-  content: string;
-  file?: OutgoingFile | undefined;
-}
-
-export type Delivery =
-  | { via: 'interaction' | 'channel' }
-  | { via: 'nowhere'; missing: string[]; reason: string };
+export { AttachmentTooLargeError } from './attachment-too-large-error.ts';
+export { missingPermissions } from './channel-permissions.ts';
+export type { Delivery } from './delivery.ts';
+export type { OutgoingFile, OutgoingMessage } from './outgoing-message.ts';
 
 export interface Deliverer {
   /** Whether the interaction token may still be used for this job. */
@@ -56,22 +45,6 @@ export interface DelivererOptions {
 }
 
 /**
- * Discord's answers that mean "this interaction token is no use any more". Unknown Message is
- * the reply itself deleted (by a moderator, or the user): nothing is left to edit, so the video
- * goes to the channel rather than nowhere.
- */
-const deadTokenCodes: ReadonlySet<number | string> = new Set([
-  RESTJSONErrorCodes.InvalidWebhookToken,
-  RESTJSONErrorCodes.UnknownWebhook,
-  RESTJSONErrorCodes.UnknownInteraction,
-  RESTJSONErrorCodes.UnknownMessage,
-]);
-
-export class AttachmentTooLargeError extends Error {
-  override name = 'AttachmentTooLargeError' as const;
-}
-
-/**
  * Posts through the interaction webhook by token rather than through a live `Interaction`
  * object, so a job resumed after a restart delivers the same way as a fresh one.
  */
@@ -82,19 +55,6 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   const margin = options.tokenMarginMs ?? 60_000;
 
   const tokenUsable = (job: Job) => !job.tokenDead && clock.now() < job.tokenExpiresAt - margin;
-
-  const toFiles = (message: OutgoingMessage) =>
-    message.file
-      ? [
-          {
-            name: message.file.name,
-            data: message.file.data,
-            contentType: message.file.contentType,
-          },
-        ]
-      : undefined;
-  const attachments = (message: OutgoingMessage) =>
-    message.file ? [{ id: 0, filename: message.file.name }] : [];
 
   const markDead = (job: Job, error: DiscordAPIError) => {
     job.tokenDead = true;
@@ -164,50 +124,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           markDead(job, error);
         }
       }
-      const missing = missingPermissions(job, Boolean(message.file));
-      if (missing.length > 0) {
-        return { via: 'nowhere', missing, reason: 'missing channel permissions' };
-      }
-      try {
-        await limit.run(() =>
-          rest.post(Routes.channelMessages(job.channelId), {
-            body: {
-              content: mention(job.userId, message.content),
-              allowed_mentions: { users: [job.userId] },
-              attachments: attachments(message),
-            },
-            files: toFiles(message),
-          }),
-        );
-        return { via: 'channel' };
-      } catch (error) {
-        if (!(error instanceof DiscordAPIError)) throw error;
-        if (error.code === RESTJSONErrorCodes.RequestEntityTooLarge) {
-          throw new AttachmentTooLargeError(error.message);
-        }
-        if (
-          error.code === RESTJSONErrorCodes.MissingPermissions ||
-          error.code === RESTJSONErrorCodes.MissingAccess ||
-          error.code === RESTJSONErrorCodes.UnknownChannel
-        ) {
-          return { via: 'nowhere', missing: [], reason: `Discord answered ${error.code}` };
-        }
-        throw error;
-      }
+      return postInChannel(rest, limit, job, message);
     },
   };
-}
-
-/** What the bot lacks to post (with a file when `withFile`) in the job's channel. */
-export function missingPermissions(job: Job, withFile: boolean): string[] {
-  if (job.appPermissions === null) return [];
-  const has = BigInt(job.appPermissions);
-  const needed: [string, bigint][] = [
-    ['View Channel', PermissionFlagsBits.ViewChannel],
-    job.inThread
-      ? ['Send Messages in Threads', PermissionFlagsBits.SendMessagesInThreads]
-      : ['Send Messages', PermissionFlagsBits.SendMessages],
-  ];
-  if (withFile) needed.push(['Attach Files', PermissionFlagsBits.AttachFiles]);
-  return needed.filter(([, bit]) => (has & bit) !== bit).map(([name]) => name);
 }
