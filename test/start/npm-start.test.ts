@@ -9,15 +9,20 @@ import { expect, it } from 'vitest';
 import { startFakeDiscord } from '../fakes/discord/index.ts';
 import { root, runtimes } from '../runtimes.ts';
 
-it('npm start without a token says it uses the simulator, runs the flow and serves a working curl line', async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, SIMULATOR_DURATION_MS: '1500' };
+/** `npm start` as a fresh machine runs it: no provider token, the given settings on top. */
+function npmStart(settings: NodeJS.ProcessEnv, args: string[] = []) {
+  const env: NodeJS.ProcessEnv = { ...process.env, DISCORD_TOKEN: undefined, ...settings };
   delete env.JIMENG_TOKEN;
-  delete env.DISCORD_TOKEN;
-  const child = spawn(runtimes.node22, [join(root, 'scripts/start.ts')], {
+  if (env.DISCORD_TOKEN === undefined) delete env.DISCORD_TOKEN;
+  return spawn(runtimes.node22, [join(root, 'scripts/start.ts'), ...args], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+it('npm start without a token says it uses the simulator, runs the flow and serves a working curl line', async () => {
+  const child = npmStart({ SIMULATOR_DURATION_MS: '1500' });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const lines: string[] = [];
@@ -53,18 +58,8 @@ it('npm start without a token says it uses the simulator, runs the flow and serv
 
 it('npm start with EDGE_API_KEYS set never prints a key, and its curl line still works', async () => {
   const secret = 'edge-secret-key-5d1c';
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    SIMULATOR_DURATION_MS: '300',
-    EDGE_API_KEYS: `${secret},edge-secret-key-2`,
-  };
-  delete env.JIMENG_TOKEN;
-  delete env.DISCORD_TOKEN;
-  const child = spawn(runtimes.node22, [join(root, 'scripts/start.ts')], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const keys = { EDGE_API_KEYS: `${secret},edge-secret-key-2` };
+  const child = npmStart({ SIMULATOR_DURATION_MS: '300', ...keys });
   let output = '';
   child.stderr.on('data', (d) => (output += d));
   try {
@@ -81,7 +76,9 @@ it('npm start with EDGE_API_KEYS set never prints a key, and its curl line still
     expect(output).not.toContain(secret);
     expect(curl).toBeDefined();
     // Pasted into a shell where EDGE_API_KEYS is set, as it was for npm start.
-    const { stdout } = await promisify(execFile)('sh', ['-c', `${curl} -s`], { env });
+    const { stdout } = await promisify(execFile)('sh', ['-c', `${curl} -s`], {
+      env: { ...process.env, ...keys },
+    });
     expect(JSON.parse(stdout)).toMatchObject({ id: '14117763723766220057', status: 'done' });
   } finally {
     child.kill('SIGINT');
@@ -92,21 +89,17 @@ it('npm start with EDGE_API_KEYS set never prints a key, and its curl line still
 it('npm start also starts the bot when DISCORD_TOKEN is set, and never prints the token', async () => {
   const discord = await startFakeDiscord();
   const dataDir = await mkdtemp(join(tmpdir(), 'jimeng-start-bot-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    SIMULATOR_DURATION_MS: '300',
-    START_EDGE: '0',
-    DISCORD_TOKEN: discord.token,
-    DISCORD_API_URL: discord.apiURL,
-    BOT_DATA_DIR: dataDir,
-  };
-  delete env.JIMENG_TOKEN;
   try {
-    const child = spawn(runtimes.node22, [join(root, 'scripts/start.ts'), '--once'], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = npmStart(
+      {
+        SIMULATOR_DURATION_MS: '300',
+        START_EDGE: '0',
+        DISCORD_TOKEN: discord.token,
+        DISCORD_API_URL: discord.apiURL,
+        BOT_DATA_DIR: dataDir,
+      },
+      ['--once'],
+    );
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
