@@ -58,19 +58,24 @@ export async function waitForTask(id: string, options: WaitOptions, deps: PollDe
   const startedAt = clock.now();
   let last: Task | undefined;
   for (;;) {
+    let task: Task | undefined;
     let retryAfterMs: number | undefined;
     try {
-      const task = await query(id, deadline, timeoutMs);
+      task = await query(id, deadline, timeoutMs);
+    } catch (error) {
+      // The deadline can land mid-query: say what the wait saw, not what that query was doing.
+      if (deadline.reason()) throw waitError(deadline, id, last, timeoutMs);
+      // A provider hiccup that outlasted the query's own retries is not the task's fault:
+      // keep following it until the deadline says otherwise.
+      if (!isJimengError(error) || !error.retryable) throw error;
+      retryAfterMs = error.retryAfterMs;
+    }
+    if (task) {
       if (task.status !== last?.status) options.onUpdate?.(task);
       last = task;
       const failure = terminalFailure(task);
       if (failure) throw failure;
       if (task.status === 'done') return task;
-    } catch (error) {
-      // A provider hiccup that outlasted the query's own retries is not the task's fault:
-      // keep following it until the deadline says otherwise.
-      if (deadline.reason() || !isJimengError(error) || !error.retryable) throw error;
-      retryAfterMs = error.retryAfterMs;
     }
     const delay = Math.max(
       retryAfterMs ?? 0,

@@ -46,6 +46,20 @@ describe('waitForTask', () => {
     expect(h.taskQueries().length).toBeGreaterThan(5);
   });
 
+  it('a deadline that lands mid-query still names the last status and says the task may finish', async () => {
+    const id = h.sim.addTask({ durationMs: 3_600_000 });
+    const error = await rejectionOf(
+      h.client.waitForTask(id, {
+        timeoutMs: 20_000,
+        // Every query after the first hangs, so the deadline ends the wait inside one.
+        onUpdate: () => h.sim.fault({ kind: 'hang', route: 'task', times: 100 }),
+      }),
+    );
+    expect(error.code).toBe('timeout');
+    expect(error.message).toMatch(/last status: in_queue/);
+    expect(error.message).toMatch(/may still finish/);
+  });
+
   it('keeps following through a provider outage that outlasts one query', async () => {
     const id = h.sim.addTask({ durationMs: 30_000 });
     h.sim.fault({ kind: 'html', status: 502, times: 6, route: 'task' });
