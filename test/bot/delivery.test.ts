@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { acceleratedClock } from '../../src/index.ts';
 import { sampleVideo } from '../../src/simulator/sample-video.ts';
 import { PermissionBits } from '../fakes/discord/index.ts';
-import { contentOf, type Harness, isOriginalEdit, startHarness, uploadNamed } from './harness.ts';
+import {
+  contentOf,
+  type Harness,
+  isOriginalEdit,
+  resultCommand,
+  startHarness,
+  uploadNamed,
+} from './harness.ts';
 
 let h: Harness;
 afterEach(async () => {
@@ -78,11 +85,7 @@ describe('delivery', () => {
       bot: { pollIntervalMs: 10_000, maxPollIntervalMs: 60_000, progressIntervalMs: 30_000 },
     });
     const taskId = h.sim.addTask();
-    await h.discord.sendInteraction({
-      commandName: 'jimeng',
-      subcommand: 'result',
-      options: [{ name: 'task_id', type: 3, value: taskId }],
-    });
+    await h.discord.sendInteraction(resultCommand(taskId));
     await h.discord.waitFor(isOriginalEdit);
     await h.bot.stop();
     // Down for "16 minutes": the token is past its 15.
@@ -96,11 +99,7 @@ describe('delivery', () => {
   it('a token Discord refuses early (50027) takes the channel path and the video still arrives', async () => {
     h = await startHarness({ durationMs: 600 });
     const taskId = h.sim.addTask();
-    const { token } = await h.discord.sendInteraction({
-      commandName: 'jimeng',
-      subcommand: 'result',
-      options: [{ name: 'task_id', type: 3, value: taskId }],
-    });
+    const { token } = await h.discord.sendInteraction(resultCommand(taskId));
     await h.discord.waitFor(isOriginalEdit);
     h.discord.expireInteractionToken(token);
     const post = await h.discord.waitFor(uploadNamed(`${taskId}.mp4`));
@@ -112,11 +111,7 @@ describe('delivery', () => {
   it('a reply someone deleted (10008) does not lose the video: it goes to the channel', async () => {
     h = await startHarness({ durationMs: 600 });
     const taskId = h.sim.addTask();
-    const { token } = await h.discord.sendInteraction({
-      commandName: 'jimeng',
-      subcommand: 'result',
-      options: [{ name: 'task_id', type: 3, value: taskId }],
-    });
+    const { token } = await h.discord.sendInteraction(resultCommand(taskId));
     await h.discord.waitFor(isOriginalEdit);
     // A moderator (or the user) deletes the bot's "thinking…" reply.
     const original = `${h.discord.apiURL}/v10/webhooks/${h.discord.applicationId}/${token}/messages/@original`;

@@ -8,6 +8,7 @@ import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { type ServedSimulator, serveSimulator } from '../../src/simulator/serve.ts';
 import {
   type FakeDiscord,
+  type InteractionInit,
   type RecordedRequest,
   startFakeDiscord,
 } from '../fakes/discord/index.ts';
@@ -93,3 +94,10 @@ export function contentOf(request: RecordedRequest): string {
 export const isOriginalEdit = (request: RecordedRequest): boolean =>
   request.method === 'PATCH' &&
   /^\/webhooks\/[^/]+\/[^/]+\/messages\/@original$/.test(request.path);
+
+/** `/jimeng result task_id:<taskId>` as Discord dispatches it. */
+export const resultCommand = (taskId: string): InteractionInit => ({
+  commandName: 'jimeng',
+  subcommand: 'result',
+  options: [{ name: 'task_id', type: 3, value: taskId }],
+});

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskOutcome } from '../../src/simulator/index.ts';
-import { contentOf, type Harness, isOriginalEdit, startHarness } from './harness.ts';
+import { contentOf, type Harness, isOriginalEdit, resultCommand, startHarness } from './harness.ts';
 
 let h: Harness;
 afterEach(async () => {
@@ -9,11 +9,7 @@ afterEach(async () => {
 
 async function finalText(outcome: TaskOutcome, words: string) {
   const taskId = h.sim.addTask({ outcome });
-  await h.discord.sendInteraction({
-    commandName: 'jimeng',
-    subcommand: 'result',
-    options: [{ name: 'task_id', type: 3, value: taskId }],
-  });
+  await h.discord.sendInteraction(resultCommand(taskId));
   const final = await h.discord.waitFor((r) => isOriginalEdit(r) && contentOf(r).includes(words));
   expect(final.files).toHaveLength(0);
   expect(contentOf(final)).toContain(taskId);
@@ -52,11 +48,7 @@ describe('every outcome ends in a message naming the task', () => {
   it('progress is shown in words with the elapsed time', async () => {
     h = await startHarness({ durationMs: 800 });
     const taskId = h.sim.addTask();
-    await h.discord.sendInteraction({
-      commandName: 'jimeng',
-      subcommand: 'result',
-      options: [{ name: 'task_id', type: 3, value: taskId }],
-    });
+    await h.discord.sendInteraction(resultCommand(taskId));
     const progress = await h.discord.waitFor(
       (r) => isOriginalEdit(r) && contentOf(r).includes("provider's queue"),
     );

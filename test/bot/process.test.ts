@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { type ServedSimulator, serveSimulator } from '../../src/simulator/serve.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.ts';
-import { isOriginalEdit, uploadNamed } from './harness.ts';
+import { isOriginalEdit, resultCommand, uploadNamed } from './harness.ts';
 
 // Node 22 strips TypeScript types itself: the bot runs as it would in production.
 const NODE = join(process.cwd(), 'node_modules/.bin/node');
@@ -76,11 +76,7 @@ describe('the bot process', () => {
     const first = startBotProcess();
     await discord.ready(15_000);
     const taskId = sim.addTask();
-    await discord.sendInteraction({
-      commandName: 'jimeng',
-      subcommand: 'result',
-      options: [{ name: 'task_id', type: 3, value: taskId }],
-    });
+    await discord.sendInteraction(resultCommand(taskId));
     await discord.waitFor(isOriginalEdit, 10_000);
     expect(await readdir(join(dataDir, 'jobs'))).toHaveLength(1);
     first.child.kill('SIGKILL');
@@ -104,11 +100,7 @@ describe('the bot process', () => {
     const first = startBotProcess();
     await discord.ready(15_000);
     const taskId = sim.addTask();
-    await discord.sendInteraction({
-      commandName: 'jimeng',
-      subcommand: 'result',
-      options: [{ name: 'task_id', type: 3, value: taskId }],
-    });
+    await discord.sendInteraction(resultCommand(taskId));
     await discord.waitFor(isOriginalEdit, 10_000);
     first.child.kill('SIGKILL');
     await first.exited;
@@ -125,11 +117,7 @@ describe('the bot process', () => {
     const bot = startBotProcess();
     await discord.ready(15_000);
     const taskId = sim.addTask({ durationMs: 60_000 });
-    await discord.sendInteraction({
-      commandName: 'jimeng',
-      subcommand: 'result',
-      options: [{ name: 'task_id', type: 3, value: taskId }],
-    });
+    await discord.sendInteraction(resultCommand(taskId));
     await discord.waitFor(isOriginalEdit, 10_000);
     bot.child.kill('SIGTERM');
     const started = Date.now();

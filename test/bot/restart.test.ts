@@ -1,7 +1,13 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, isOriginalEdit, startHarness, uploadNamed } from './harness.ts';
+import {
+  type Harness,
+  isOriginalEdit,
+  resultCommand,
+  startHarness,
+  uploadNamed,
+} from './harness.ts';
 
 let h: Harness;
 afterEach(async () => {
@@ -12,11 +18,7 @@ describe('restarts', () => {
   it('a crash between posting and forgetting the job does not post twice', async () => {
     h = await startHarness({ durationMs: 600 });
     const taskId = h.sim.addTask();
-    await h.discord.sendInteraction({
-      commandName: 'jimeng',
-      subcommand: 'result',
-      options: [{ name: 'task_id', type: 3, value: taskId }],
-    });
+    await h.discord.sendInteraction(resultCommand(taskId));
     await h.discord.waitFor(isOriginalEdit);
     const jobs = join(h.dataDir, 'jobs');
     const [file] = await readdir(jobs);
@@ -37,11 +39,7 @@ describe('restarts', () => {
   it('a stop that lands while the final post is in flight forgets the delivered job', async () => {
     h = await startHarness({ durationMs: 600 });
     const taskId = h.sim.addTask();
-    const { token } = await h.discord.sendInteraction({
-      commandName: 'jimeng',
-      subcommand: 'result',
-      options: [{ name: 'task_id', type: 3, value: taskId }],
-    });
+    const { token } = await h.discord.sendInteraction(resultCommand(taskId));
     await h.discord.waitFor(isOriginalEdit);
     // The channel path: a post there cannot be checked afterwards the way a reply can.
     h.discord.expireInteractionToken(token);

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleVideo } from '../../src/simulator/sample-video.ts';
-import { contentOf, type Harness, isOriginalEdit, startHarness, uploadNamed } from './harness.ts';
+import {
+  contentOf,
+  type Harness,
+  isOriginalEdit,
+  resultCommand,
+  startHarness,
+  uploadNamed,
+} from './harness.ts';
 
 let h: Harness;
 afterEach(async () => {
@@ -11,11 +18,7 @@ describe('/jimeng result', () => {
   it('defers, then posts the exact mp4 bytes as <taskId>.mp4 through the interaction', async () => {
     h = await startHarness();
     const taskId = h.sim.addTask({ prompt: 'a red fox in the snow', seed: 42 });
-    const { id } = await h.discord.sendInteraction({
-      commandName: 'jimeng',
-      subcommand: 'result',
-      options: [{ name: 'task_id', type: 3, value: taskId }],
-    });
+    const { id } = await h.discord.sendInteraction(resultCommand(taskId));
     const callback = await h.discord.waitFor((r) => r.path.startsWith(`/interactions/${id}/`));
     expect((callback.body as { type: number }).type).toBe(5); // deferred channel message
     const upload = await h.discord.waitFor(uploadNamed(`${taskId}.mp4`));
@@ -36,11 +39,7 @@ describe('/jimeng result', () => {
   it('an invalid id gets an ephemeral answer and costs no upstream call', async () => {
     h = await startHarness();
     const before = h.sim.requests.length;
-    const { id } = await h.discord.sendInteraction({
-      commandName: 'jimeng',
-      subcommand: 'result',
-      options: [{ name: 'task_id', type: 3, value: '../etc/passwd' }],
-    });
+    const { id } = await h.discord.sendInteraction(resultCommand('../etc/passwd'));
     const reply = await h.discord.waitFor((r) => r.path.startsWith(`/interactions/${id}/`));
     const body = reply.body as { type: number; data: { content: string; flags: number } };
     expect(body.type).toBe(4);
@@ -52,11 +51,7 @@ describe('/jimeng result', () => {
   it('a failed task ends in a message naming the task', async () => {
     h = await startHarness();
     const taskId = h.sim.addTask({ outcome: 'failed' });
-    await h.discord.sendInteraction({
-      commandName: 'jimeng',
-      subcommand: 'result',
-      options: [{ name: 'task_id', type: 3, value: taskId }],
-    });
+    await h.discord.sendInteraction(resultCommand(taskId));
     const final = await h.discord.waitFor(
       (r) => isOriginalEdit(r) && contentOf(r).includes('failed on the provider'),
     );
