@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import { requireCaller } from './auth.ts';
+import { corsFromSettings } from './cors.ts';
 import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
 import { rateLimit } from './rate-limit.ts';
@@ -22,15 +22,7 @@ export function createApp() {
     await next();
   });
   // Before auth: a browser's preflight carries no Authorization header.
-  app.use(
-    cors({
-      origin: (origin, c) => (c.var.settings.corsOrigins.includes(origin) ? origin : null),
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type', 'Range'],
-      exposeHeaders: ['Location', 'Retry-After', 'Content-Range', 'Accept-Ranges'],
-      maxAge: 600,
-    }),
-  );
+  app.use(corsFromSettings());
   app.route('/healthz', healthRoute);
   app.use('/task/*', requireCaller(), rateLimit());
   app.use('/tasks', requireCaller(), rateLimit());

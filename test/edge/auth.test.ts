@@ -81,6 +81,33 @@ describe('CORS: origins from CORS_ORIGINS, not *', () => {
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('a GET from an allowed origin can read Retry-After and Location', async () => {
+    const id = keyed.sim.addTask({ durationMs: 0 });
+    const response = await keyed.call(`/task/${id}`, { headers: { ...auth, origin: APP } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe(APP);
+    expect(response.headers.get('access-control-expose-headers')).toContain('Retry-After');
+    expect(response.headers.get('vary')).toContain('Origin');
+  });
+
+  it('an answer to a caller without Origin says it varies by Origin, so no cache hands it to a browser', async () => {
+    const id = keyed.sim.addTask({ durationMs: 0 });
+    const answers = [
+      await keyed.call(`/task/${id}`, { headers: auth }),
+      await keyed.call(`/task/${id}`),
+      await keyed.call(`/task/${id}/video`, { headers: auth }),
+      await keyed.call(`/task/${id}/video`, { headers: auth }),
+      await keyed.call('/healthz'),
+    ];
+    for (const response of answers) {
+      await response.arrayBuffer();
+      expect(response.headers.get('vary')).toContain('Origin');
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    }
+    // The second /video is served straight from R2.
+    expect(answers[3]?.headers.get('content-type')).toBe('video/mp4');
+  });
+
   it('error answers carry CORS headers too, so a browser can read them', async () => {
     const response = await keyed.call('/task/123', { headers: { origin: APP } });
     expect(response.status).toBe(401);
