@@ -32,9 +32,9 @@ function digestsOf(keys: string[]) {
 export function requireCaller(): MiddlewareHandler<AppEnv> {
   let check: { keys: string[]; handler: MiddlewareHandler<AppEnv> } | undefined;
   return async (c, next) => {
-    const { apiKeys } = c.var.settings;
+    const { apiKeys } = c.get('settings');
     if (apiKeys.length === 0) {
-      if (c.var.settings.public) return next();
+      if (c.get('settings').public) return next();
       throw new EdgeError(
         401,
         'caller_unauthorized',

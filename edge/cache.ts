@@ -1,9 +1,15 @@
 import type { Task } from '../src/index.ts';
 import { cacheSeconds } from './cache-policy.ts';
 
+/** An isolate talks to one upstream: its part of the key is encoded once, not per lookup. */
+let prefix = { baseURL: '', text: '' };
+
 /** A synthetic URL: the Cache API is keyed by request, and the upstream is part of the key. */
 function keyFor(baseURL: string, id: string): string {
-  return `https://jimeng-edge.cache/${encodeURIComponent(baseURL)}/task/${encodeURIComponent(id)}`;
+  if (prefix.baseURL !== baseURL) {
+    prefix = { baseURL, text: `https://jimeng-edge.cache/${encodeURIComponent(baseURL)}/task/` };
+  }
+  return prefix.text + encodeURIComponent(id);
 }
 
 /**

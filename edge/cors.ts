@@ -11,7 +11,7 @@ import type { AppEnv } from './env.ts';
  */
 export function corsFromSettings(): MiddlewareHandler<AppEnv> {
   const handler = cors({
-    origin: (origin, c) => (c.var.settings.corsOrigins.includes(origin) ? origin : null),
+    origin: (origin, c) => (c.get('settings').corsOrigins.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'Range'],
     exposeHeaders: ['Location', 'Retry-After', 'Content-Range', 'Accept-Ranges'],

@@ -27,6 +27,7 @@ export interface Env {
   RATE_LIMITER?: RateLimit;
 }
 
+/** Read with `c.get(name)`: `c.var` builds a new object from every variable on each read. */
 export interface AppEnv {
   Bindings: Env;
   Variables: { settings: Settings; upstream: Upstream };

@@ -64,7 +64,7 @@ function statusOf(error: JimengError): ContentfulStatusCode {
 
 function redactor(c: Context<AppEnv>) {
   // Belt and braces: core messages are already redacted, edge ones never hold the token.
-  return c.var.upstream?.redact ?? ((text: string) => text);
+  return c.get('upstream')?.redact ?? ((text: string) => text);
 }
 
 export interface ErrorAnswer {

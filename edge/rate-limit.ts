@@ -15,7 +15,7 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
     const limiter = c.env.RATE_LIMITER;
     if (!limiter) return next();
     // With no keys any header passes the door, so it cannot name the caller: the IP does.
-    const authorization = c.var.settings.apiKeys.length > 0 ? c.req.header('authorization') : '';
+    const authorization = c.get('settings').apiKeys.length > 0 ? c.req.header('authorization') : '';
     const key = await callerKey(authorization, c.req.header('cf-connecting-ip'));
     const { success } = await limiter.limit({ key });
     if (!success) {

@@ -5,7 +5,7 @@ import type { AppEnv } from './env.ts';
 
 /** The task as JSON text, token scrubbed: `raw` is the provider's body, which we do not control. */
 export function taskJson(c: Context<AppEnv>, task: Task): string {
-  return c.var.upstream.redact(JSON.stringify(task));
+  return c.get('upstream').redact(JSON.stringify(task));
 }
 
 /** Terminal answers may be reused by the caller for as long as we would reuse them ourselves. */

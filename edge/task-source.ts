@@ -15,7 +15,7 @@ import type { AppEnv } from './env.ts';
  * every request for the same id in flight in this isolate.
  */
 export async function loadTask(c: Context<AppEnv>, id: string): Promise<Task> {
-  const { baseURL, client, flight } = c.var.upstream;
+  const { baseURL, client, flight } = c.get('upstream');
   const cached = await readCachedTask(baseURL, id).catch(() => undefined);
   if (cached) return cached;
   return flight(id, async () => {
@@ -66,7 +66,7 @@ export async function followUntilSettled(
   let queries = 0;
   const budget = new AbortController();
   const query = () => {
-    if (++queries >= c.var.settings.followQueries) budget.abort();
+    if (++queries >= c.get('settings').followQueries) budget.abort();
     return loadTask(c, id).catch((error: unknown) => {
       failure = error;
       throw error;
@@ -76,7 +76,7 @@ export async function followUntilSettled(
     return await followTask(id, query, {
       timeoutMs: options.timeoutMs,
       signal: AbortSignal.any([options.signal, budget.signal]),
-      intervalMs: c.var.settings.pollIntervalMs,
+      intervalMs: c.get('settings').pollIntervalMs,
       onUpdate: (task) => {
         last = task;
         options.onUpdate?.(task);

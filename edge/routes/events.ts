@@ -25,7 +25,7 @@ export const eventsRoute = new Hono<AppEnv>().get('/:id/events', async (c) => {
     c.req.raw.signal?.addEventListener('abort', leave, { once: true });
     const heartbeat = setInterval(
       () => void stream.write(': heartbeat\n\n'),
-      c.var.settings.heartbeatMs,
+      c.get('settings').heartbeatMs,
     );
     let shown: string | undefined;
     const show = async (task: Task) => {

@@ -27,7 +27,7 @@ const createVideoBody = validator('json', (value, c) => {
 
 /** `POST /tasks`: submit a text- or image-to-video task; 201, `Location: /task/:id`. */
 export const tasksRoute = new Hono<AppEnv>().post('/', createVideoBody, async (c) => {
-  const { taskId, requestId } = await c.var.upstream.client.createVideo(c.req.valid('json'));
+  const { taskId, requestId } = await c.get('upstream').client.createVideo(c.req.valid('json'));
   c.header('location', new URL(`/task/${encodeURIComponent(taskId)}`, c.req.url).href);
   c.header('cache-control', 'no-store');
   return c.json({ taskId, ...(requestId ? { requestId } : {}) }, 201);

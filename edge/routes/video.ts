@@ -43,7 +43,7 @@ export const videoRoute = new Hono<AppEnv>().get('/:id/video', async (c) => {
     c.header('cache-control', 'no-store');
     return c.redirect(task.videoUrl, 302);
   }
-  await storeVideo(bucket, c.var.upstream.client, task);
+  await storeVideo(bucket, c.get('upstream').client, task);
   const stored = await serveStoredVideo(bucket, id, c.req.raw);
   if (!stored) throw new Error('stored video vanished');
   return stored;
