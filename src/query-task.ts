@@ -18,10 +18,11 @@ export function queryTask(
 ): Promise<Task> {
   const { clock, policy, transport } = context;
   const action = `querying task ${id}`;
+  const path = taskPath(id);
   return withRetries(
     async (signal) => {
       const queriedAt = clock.now();
-      const response = await transport.send({ method: 'GET', path: taskPath(id), signal });
+      const response = await transport.send({ method: 'GET', path, signal });
       const { envelope, json, requestId } = readEnvelope(
         response,
         responseContext(context, action, id),
