@@ -27,6 +27,10 @@ export async function postInChannel(
         body: {
           content: mention(job.userId, message.content),
           allowed_mentions: { users: [job.userId] },
+          // A job resumed after a crash that followed this post posts again: with the job's
+          // id as an enforced nonce, Discord hands back the first message instead of a second.
+          nonce: job.id.slice(-25),
+          enforce_nonce: true,
           attachments: attachments(message),
         },
         files: toFiles(message),

@@ -36,6 +36,37 @@ describe('restarts', () => {
     expect(await readdir(jobs)).toEqual([]);
   });
 
+  it('a crash right after a channel post leaves one message in the channel, not two', async () => {
+    h = await startHarness({ durationMs: 600 });
+    const taskId = h.sim.addTask();
+    const { token } = await h.discord.sendInteraction(resultCommand(taskId));
+    await h.discord.waitFor(isOriginalEdit);
+    const jobs = join(h.dataDir, 'jobs');
+    const [file] = await readdir(jobs);
+    const stored = JSON.parse(await readFile(join(jobs, String(file)), 'utf8'));
+    // The token dies, so the video goes to the channel rather than into the reply.
+    h.discord.expireInteractionToken(token);
+    await h.discord.waitFor(uploadNamed(`${taskId}.mp4`));
+    await h.bot.runner.idle();
+    // As if the process died right after Discord took the channel post.
+    await writeFile(
+      join(jobs, String(file)),
+      JSON.stringify({ ...stored, phase: 'delivering', tokenDead: true }),
+    );
+    await h.bot.stop();
+    const again = await h.startBot();
+    await again.runner.idle();
+    const channelPosts = h.discord.requests.filter(
+      (r) => r.method === 'POST' && r.path === `/channels/${h.discord.channelId}/messages`,
+    );
+    expect(channelPosts).toHaveLength(2);
+    const videos = h.discord
+      .messages()
+      .filter((m) => (m.attachments as { filename: string }[]).length > 0);
+    expect(videos).toHaveLength(1);
+    expect(await readdir(jobs)).toEqual([]);
+  });
+
   it('a stop that lands while the final post is in flight forgets the delivered job', async () => {
     h = await startHarness({ durationMs: 600 });
     const taskId = h.sim.addTask();

@@ -36,6 +36,8 @@ export interface FakeDiscord {
   requests: RecordedRequest[];
   /** The last registered command definitions, with the ids the fake gave them. */
   commands: unknown[];
+  /** The messages that exist now (replies and channel posts, not deleted ones), oldest first. */
+  messages(): Record<string, unknown>[];
   /** Resolves when a client is identified and has READY + GUILD_CREATE (at once if one is). */
   ready(timeoutMs?: number): Promise<void>;
   /** Dispatches INTERACTION_CREATE for a chat-input command, once a client is identified. */
@@ -98,6 +100,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     botUserId: world.botUserId,
     requests: recorder.requests,
     commands: store.commands,
+    messages: () => [...store.messages.values()].map((stored) => stored.json),
     ready: (timeoutMs) => gateway.ready(timeoutMs),
     async sendInteraction(init) {
       await gateway.ready();

@@ -200,7 +200,7 @@ export function messagePayload(
     components: [],
     flags: 0,
     ...previous,
-    ...pick(body, ['content', 'embeds', 'components', 'flags', 'tts']),
+    ...pick(body, ['content', 'embeds', 'components', 'flags', 'tts', 'nonce']),
     id: init.id,
     channel_id: init.channelId,
     guild_id: init.world.guildId,

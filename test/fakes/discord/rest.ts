@@ -203,6 +203,8 @@ function routes({ world, gatewayURL, store }: RestOptions): Route[] {
     }),
     route('POST', '/channels/:channel/messages', (ctx) => {
       const id = channel(ctx.params.channel);
+      const earlier = store.messageWithNonce(id, ctx.body);
+      if (earlier) return ok(earlier);
       const attachments = store.attach(id, ctx.files, DEFAULT_ATTACHMENT_SIZE_LIMIT);
       return ok(store.createMessage(id, ctx.body, attachments));
     }),

@@ -101,6 +101,18 @@ export class Store {
   }
 
   /**
+   * With `enforce_nonce`, Discord returns the author's earlier message carrying the same nonce
+   * (within a few minutes) instead of creating another: how a retried post stays single.
+   */
+  messageWithNonce(channelId: string, body: Json): Json | undefined {
+    if (body.enforce_nonce !== true || body.nonce == null) return undefined;
+    for (const { json, webhookId } of this.messages.values()) {
+      if (!webhookId && json.channel_id === channelId && json.nonce === body.nonce) return json;
+    }
+    return undefined;
+  }
+
+  /**
    * Applies an edit. An `attachments` array in the body lists the attachments to keep (by id)
    * besides the new files; without it the old ones stay. An edit ends a deferred "thinking" state.
    */
