@@ -5,6 +5,7 @@ import { PermissionBits } from '../fakes/discord/index.ts';
 import {
   contentOf,
   type Harness,
+  isChannelPost,
   isOriginalEdit,
   resultCommand,
   startHarness,
@@ -15,9 +16,6 @@ let h: Harness;
 afterEach(async () => {
   await h?.close();
 });
-
-const isChannelPost = (channelId: string) => (r: { method: string; path: string }) =>
-  r.method === 'POST' && r.path === `/channels/${channelId}/messages`;
 
 describe('delivery', () => {
   it('a video over the guild upload limit becomes a link with its expiry, never an upload', async () => {

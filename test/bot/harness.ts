@@ -95,6 +95,12 @@ export const isOriginalEdit = (request: RecordedRequest): boolean =>
   request.method === 'PATCH' &&
   /^\/webhooks\/[^/]+\/[^/]+\/messages\/@original$/.test(request.path);
 
+/** A message posted in the channel by the bot itself (not through the interaction). */
+export const isChannelPost =
+  (channelId: string) =>
+  (request: { method: string; path: string }): boolean =>
+    request.method === 'POST' && request.path === `/channels/${channelId}/messages`;
+
 /** `/jimeng result task_id:<taskId>` as Discord dispatches it. */
 export const resultCommand = (taskId: string): InteractionInit => ({
   commandName: 'jimeng',

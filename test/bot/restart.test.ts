@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type Harness,
+  isChannelPost,
   isOriginalEdit,
   resultCommand,
   startHarness,
@@ -56,10 +57,7 @@ describe('restarts', () => {
     await h.bot.stop();
     const again = await h.startBot();
     await again.runner.idle();
-    const channelPosts = h.discord.requests.filter(
-      (r) => r.method === 'POST' && r.path === `/channels/${h.discord.channelId}/messages`,
-    );
-    expect(channelPosts).toHaveLength(2);
+    expect(h.discord.requests.filter(isChannelPost(h.discord.channelId))).toHaveLength(2);
     const videos = h.discord
       .messages()
       .filter((m) => (m.attachments as { filename: string }[]).length > 0);
