@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSimulator } from '../../src/simulator/index.ts';
 import { serveSimulator } from '../../src/simulator/serve.ts';
+import { botProcessEnv } from '../bot/bot-process-env.ts';
 import { startFakeDiscord } from '../fakes/discord/index.ts';
 
 const TASKS = Number(process.env.BENCH_BOT_TASKS ?? 1000);
@@ -50,18 +51,15 @@ async function run(runtime: 'bun' | 'node') {
   const dataDir = await mkdtemp(join(tmpdir(), 'jimeng-bot-bench-'));
 
   const bot = spawn(join(process.cwd(), 'node_modules/.bin', runtime), ['bot/main.ts'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiURL,
-      JIMENG_TOKEN: 'sim-token',
-      JIMENG_BASE_URL: served.url,
-      BOT_DATA_DIR: dataDir,
-      BOT_MAX_IN_FLIGHT: String(CAP),
-      ...(process.env.BENCH_BOT_NODE_OPTIONS
-        ? { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS }
-        : {}),
-    },
+    env: botProcessEnv(
+      { discord, simulatorURL: served.url, dataDir },
+      {
+        BOT_MAX_IN_FLIGHT: String(CAP),
+        ...(process.env.BENCH_BOT_NODE_OPTIONS
+          ? { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS }
+          : {}),
+      },
+    ),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   // The bot's log, counted by event: the shape of a run at a glance, and its story when it fails.

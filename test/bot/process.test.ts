@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
 import { type ServedSimulator, serveSimulator } from '../../src/simulator/serve.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.ts';
+import { botProcessEnv } from './bot-process-env.ts';
 import { isOriginalEdit, resultCommand, uploadNamed } from './harness.ts';
 
 // Node 22 strips TypeScript types itself: the bot runs as it would in production.
@@ -35,18 +36,15 @@ afterEach(async () => {
 
 function startBotProcess(env: Record<string, string> = {}, runtime = NODE) {
   const child = spawn(runtime, ['bot/main.ts'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiURL,
-      JIMENG_TOKEN: 'sim-token',
-      JIMENG_BASE_URL: served.url,
-      BOT_DATA_DIR: dataDir,
-      BOT_POLL_INTERVAL_MS: '100',
-      BOT_MAX_POLL_INTERVAL_MS: '200',
-      BOT_PROGRESS_INTERVAL_MS: '200',
-      ...env,
-    },
+    env: botProcessEnv(
+      { discord, simulatorURL: served.url, dataDir },
+      {
+        BOT_POLL_INTERVAL_MS: '100',
+        BOT_MAX_POLL_INTERVAL_MS: '200',
+        BOT_PROGRESS_INTERVAL_MS: '200',
+        ...env,
+      },
+    ),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
