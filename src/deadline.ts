@@ -14,6 +14,8 @@ export interface Deadline {
   remaining(): number;
   /** Why the call must stop now, if it must. */
   reason(): 'aborted' | 'timeout' | undefined;
+  /** Records that a timer set for the deadline fired: from then on `reason()` says timeout. */
+  expire(): void;
 }
 
 export function startDeadline(
@@ -23,11 +25,16 @@ export function startDeadline(
   const { signal, timeoutMs } = options;
   const at =
     timeoutMs === undefined || !Number.isFinite(timeoutMs) ? Infinity : clock.now() + timeoutMs;
+  let expired = false;
   return {
     signal,
     at,
     remaining: () => at - clock.now(),
-    reason: () => (signal?.aborted ? 'aborted' : clock.now() >= at ? 'timeout' : undefined),
+    reason: () =>
+      signal?.aborted ? 'aborted' : expired || clock.now() >= at ? 'timeout' : undefined,
+    expire: () => {
+      expired = true;
+    },
   };
 }
 
@@ -47,10 +54,15 @@ export function startAttempt(clock: Clock, deadline: Deadline, maxMs = Infinity)
   const onAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) onAbort();
   else parent?.addEventListener('abort', onAbort, { once: true });
-  const ms = Math.min(maxMs, deadline.remaining());
+  const remaining = deadline.remaining();
+  const endsCall = remaining <= maxMs;
+  const ms = Math.min(maxMs, remaining);
   const cancel = Number.isFinite(ms)
     ? clock.schedule(Math.max(0, ms), () => {
-        timedOut = true;
+        // A timer can fire a moment before the clock reads its time (Node starts timers from
+        // the event loop's cached time): when it was the deadline's, the deadline has passed.
+        if (endsCall) deadline.expire();
+        else timedOut = true;
         controller.abort(new DOMException('Attempt timed out', 'TimeoutError'));
       })
     : undefined;

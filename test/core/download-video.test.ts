@@ -1,8 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createClient } from '../../src/index.ts';
+import { SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
 import { sampleVideo } from '../../src/simulator/sample-video.ts';
-import { type Harness, rejectionOf, startHarness } from './harness.ts';
+import { type Harness, laggingClock, rejectionOf, startHarness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -71,6 +73,19 @@ describe('downloadVideo', () => {
     const pending = rejectionOf(h.client.downloadVideo(task, { signal: controller.signal }));
     setTimeout(() => controller.abort(), 20);
     expect((await pending).code).toBe('aborted');
+  });
+
+  it('timeoutMs ends a stalled download with a timeout, even when the timer beats the clock', async () => {
+    const task = await finishedTask();
+    h.sim.fault({ kind: 'hang', route: 'video' });
+    const client = createClient({
+      token: SIMULATOR_TOKEN,
+      baseURL: h.server.url,
+      clock: laggingClock(),
+    });
+    const error = await rejectionOf(client.downloadVideo(task, { timeoutMs: 50 }));
+    expect(error.code).toBe('timeout');
+    expect(error.message).toMatch(/Timed out after 50 ms while downloading the video of task/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.ts';
 import { FIXTURE_TASK_ID, SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
-import { type Harness, rejectionOf, startHarness } from './harness.ts';
+import { type Harness, laggingClock, rejectionOf, startHarness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -141,6 +141,19 @@ describe('errors', () => {
     expect(spent).toBeGreaterThanOrEqual(5_000);
     // Far under one 30 s attempt timeout: the budget, not the attempts, ended it.
     expect(spent).toBeLessThan(20_000);
+  });
+
+  it("the call's timeout names the caller's budget, even when the timer beats the clock", async () => {
+    h.sim.fault({ kind: 'hang' });
+    const client = createClient({
+      token: SIMULATOR_TOKEN,
+      baseURL: h.server.url,
+      clock: laggingClock(),
+    });
+    const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID, { timeoutMs: 50 }));
+    expect(error.code).toBe('timeout');
+    expect(error.message).toBe(`Timed out after 50 ms while querying task ${FIXTURE_TASK_ID}.`);
+    expect(h.taskQueries()).toHaveLength(1);
   });
 
   it('a hung attempt is cut off and retried within the budget', async () => {

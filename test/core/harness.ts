@@ -1,8 +1,10 @@
 import {
   acceleratedClock,
   type ClientOptions,
+  type Clock,
   createClient,
   JimengError,
+  systemClock,
 } from '../../src/index.ts';
 import {
   createSimulator,
@@ -45,4 +47,13 @@ export function rejectionOf(promise: Promise<unknown>): Promise<JimengError> {
       return error;
     },
   );
+}
+
+/**
+ * A clock whose timers fire before it reads their time. Node's can: a timer starts from the
+ * event loop's cached time, which lags `Date.now()`. Here the lag never ends: `now()` stands still.
+ */
+export function laggingClock(): Clock {
+  const frozen = Date.now();
+  return { now: () => frozen, schedule: systemClock.schedule, sleep: systemClock.sleep };
 }
