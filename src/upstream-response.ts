@@ -70,11 +70,20 @@ export function readEnvelope(response: UpstreamResponse, context: ResponseContex
   try {
     json = JSON.parse(text);
   } catch (cause) {
+    // A bare proxy or load balancer answers with a status and a text (or empty) body: the
+    // status then says it all.
+    if (status === 401 || status === 403) return fail(unauthorized(context, base));
+    if (status === 429) return fail(rateLimited(context, base));
+    const refused = status >= 400 && !transient;
+    const next = refused
+      ? 'Check JIMENG_BASE_URL: it may not point at the provider API.'
+      : 'Try again later.';
     return fail(
       new UpstreamError(
-        `The provider sent a body that is not valid JSON (HTTP ${status}, ${text.length} bytes) while ${context.action}. Try again later.`,
+        `The provider sent a body that is not valid JSON (HTTP ${status}, ${text.length} bytes) while ${context.action}. ${next}`,
         // A cut-off body is usually a dropped connection: asking again is safe for reads.
-        { ...base, retryable: true, cause },
+        // A 4xx page is an answer, and asking again gets the same one.
+        { ...base, retryable: !refused, cause },
       ),
     );
   }
@@ -94,6 +103,7 @@ export function readEnvelope(response: UpstreamResponse, context: ResponseContex
       );
     }
     if (status === 401 || status === 403) return fail(unauthorized(context, base));
+    if (status === 429) return fail(rateLimited(context, base));
     return fail(
       new UpstreamError(
         `The provider sent an unexpected body (HTTP ${status}, no numeric "code") while ${context.action}.`,

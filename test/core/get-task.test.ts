@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.ts';
 import { FIXTURE_TASK_ID, SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
@@ -189,5 +191,60 @@ describe('errors', () => {
     const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
     expect(error.code).toBe('upstream_error');
     expect(error.message).toMatch(/JIMENG_BASE_URL/);
+  });
+});
+
+describe('answers without a JSON body', () => {
+  /** A bare proxy or load balancer in front of the API: a status, a text body, no envelope. */
+  async function withTextServer(
+    answer: { status: number; body: string; headers?: Record<string, string> },
+    run: (baseURL: string, requests: () => number) => Promise<void>,
+  ) {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+      res.end(answer.body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await run(`http://127.0.0.1:${port}`, () => requests);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it.each([
+    [401, 'Unauthorized'],
+    [403, ''],
+  ])('a %i with a text or empty body is unauthorized, asked once', async (status, body) => {
+    await withTextServer({ status, body }, async (baseURL, requests) => {
+      const client = createClient({ token: 'sk-bad', baseURL, clock: h.clock });
+      const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
+      expect(error).toMatchObject({ code: 'unauthorized', httpStatus: status });
+      expect(error.message).toMatch(/JIMENG_TOKEN/);
+      expect(requests()).toBe(1);
+    });
+  });
+
+  it('a 429 with a text body is rate_limited with its Retry-After', async () => {
+    const answer = { status: 429, body: 'Too Many Requests', headers: { 'retry-after': '120' } };
+    await withTextServer(answer, async (baseURL) => {
+      const client = createClient({ token: 't', baseURL, clock: h.clock });
+      const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
+      expect(error).toMatchObject({ code: 'rate_limited', httpStatus: 429, retryAfterMs: 120_000 });
+    });
+  });
+
+  it('a 404 page (a wrong base URL) is not retried and names the setting to check', async () => {
+    await withTextServer({ status: 404, body: '404 page not found' }, async (baseURL, requests) => {
+      const client = createClient({ token: 't', baseURL, clock: h.clock });
+      const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
+      expect(error).toMatchObject({ code: 'upstream_error', httpStatus: 404 });
+      expect(error.message).toMatch(/JIMENG_BASE_URL/);
+      expect(requests()).toBe(1);
+    });
   });
 });
