@@ -45,13 +45,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       ),
     );
   }
-  const client = createClient({
-    token,
-    baseURL: io.env.JIMENG_BASE_URL,
-    fetch: io.fetch,
-    clock: io.clock,
-  });
+  const baseURL = io.env.JIMENG_BASE_URL?.trim() || undefined;
+  if (baseURL && !/^https?:\/\//i.test(baseURL)) {
+    return fail(
+      io,
+      new UsageError(
+        `JIMENG_BASE_URL must be an http(s) URL, got ${JSON.stringify(baseURL)}: set it like https://api.gpt.ge, or unset it`,
+      ),
+    );
+  }
   try {
+    const client = createClient({ token, baseURL, fetch: io.fetch, clock: io.clock });
     const id = command.kind === 'task' ? command.id : await submit(client, command, io);
     const task = await follow(client, id, command.flags, io);
     if (command.flags.out) await save(client, task, command.flags.out, io);

@@ -110,6 +110,18 @@ describe('jimeng CLI', () => {
     expect(usage.stderr).toMatch(/unknown command "teleport".*--help/);
   });
 
+  it('a JIMENG_BASE_URL that is not a URL is a usage mistake: one line, exit 2', async () => {
+    const run = await jimeng(
+      ['task', FIXTURE_TASK_ID],
+      { JIMENG_BASE_URL: 'api.gpt.ge' },
+      'node22',
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^jimeng: JIMENG_BASE_URL must be an http\(s\) URL, got "api\.gpt\.ge".*\[invalid_request\]\n$/,
+    );
+  });
+
   it('never prints the token, even when the provider refuses it', async () => {
     const secret = 'sk-very-secret-token-123';
     const run = await jimeng(['task', FIXTURE_TASK_ID, '--json'], { JIMENG_TOKEN: secret });
