@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The CLI's only contact with its runtime: argv, env, stdio, files and Ctrl-C. Node, Bun and
 // Deno all provide these through their Node compatibility, so one entry serves all three.
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { runCli } from './run.ts';
@@ -18,6 +20,11 @@ const code = await runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   stderrIsTTY: Boolean(process.stderr.isTTY),
   writeFile: (path, bytes) => writeFile(path, bytes),
+  checkWritable: async (path) => {
+    const existing = await stat(path).catch(() => undefined);
+    if (existing?.isDirectory()) throw new Error('it is a directory');
+    await access(existing ? path : dirname(resolve(path)), constants.W_OK);
+  },
   signal: controller.signal,
   version: VERSION,
 });

@@ -14,6 +14,8 @@ export interface CliIO {
   stderr: (text: string) => void;
   stderrIsTTY: boolean;
   writeFile: (path: string, bytes: Uint8Array) => Promise<void>;
+  /** Rejects, saying why, when `writeFile(path)` could not succeed: checked before anything is sent. */
+  checkWritable?: (path: string) => Promise<void>;
   signal?: AbortSignal;
   fetch?: typeof globalThis.fetch;
   clock?: Clock;
@@ -55,6 +57,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     );
   }
   try {
+    if (command.flags.out) await checkOut(command.flags.out, io);
     const client = createClient({ token, baseURL, fetch: io.fetch, clock: io.clock });
     const id = command.kind === 'task' ? command.id : await submit(client, command, io);
     const task = await follow(client, id, command.flags, io);
@@ -103,6 +106,18 @@ async function follow(
     });
   } finally {
     status.end();
+  }
+}
+
+/** A submit is billed and a wait takes minutes: a file that cannot be written must fail first. */
+async function checkOut(path: string, io: CliIO) {
+  try {
+    await io.checkWritable?.(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(
+      `--out ${JSON.stringify(path)} cannot be written: ${reason}. Nothing was sent`,
+    );
   }
 }
 

@@ -122,6 +122,21 @@ describe('jimeng CLI', () => {
     );
   });
 
+  it('an --out that cannot be written is refused before the billed submit, exit 2', async () => {
+    const out = join(dir, 'no-such-dir', 'fox.mp4');
+    const run = await jimeng(['create', 'a fox in the snow', '--out', out], {}, 'node22');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^jimeng: --out ".*no-such-dir\/fox\.mp4" cannot be written: .*\[invalid_request\]\n$/,
+    );
+    expect(sim.requests).toHaveLength(0);
+
+    const intoDir = await jimeng(['task', FIXTURE_TASK_ID, '--out', dir], {}, 'node22');
+    expect(intoDir.code).toBe(2);
+    expect(intoDir.stderr).toMatch(/is a directory/);
+    expect(sim.requests).toHaveLength(0);
+  });
+
   it('never prints the token, even when the provider refuses it', async () => {
     const secret = 'sk-very-secret-token-123';
     const run = await jimeng(['task', FIXTURE_TASK_ID, '--json'], { JIMENG_TOKEN: secret });
