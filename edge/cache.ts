@@ -37,8 +37,12 @@ const pending = new Map<string, number>();
 
 export function markPending(baseURL: string, id: string) {
   const key = keyFor(baseURL, id);
+  const now = Date.now();
+  // Moved to the back (most recent) only once half its time is gone: a task polled many times
+  // a second does not reorder the map on every answer.
+  if ((pending.get(key) ?? 0) - now > PENDING_MS / 2) return;
   pending.delete(key);
-  pending.set(key, Date.now() + PENDING_MS);
+  pending.set(key, now + PENDING_MS);
   if (pending.size > HOT_ENTRIES) pending.delete(pending.keys().next().value as string);
 }
 

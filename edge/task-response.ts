@@ -11,7 +11,8 @@ export function taskJson(c: Context<AppEnv>, task: Task): string {
 /** Terminal answers may be reused by the caller for as long as we would reuse them ourselves. */
 export function taskResponse(c: Context<AppEnv>, task: Task): Response {
   const seconds = isTerminalStatus(task.status) ? cacheSeconds(task) : 0;
-  c.header('cache-control', seconds > 0 ? `private, max-age=${seconds}` : 'no-store');
-  c.header('content-type', 'application/json; charset=utf-8');
-  return c.body(taskJson(c, task), 200);
+  return c.body(taskJson(c, task), 200, {
+    'cache-control': seconds > 0 ? `private, max-age=${seconds}` : 'no-store',
+    'content-type': 'application/json; charset=utf-8',
+  });
 }
