@@ -60,6 +60,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (command.flags.out) await checkOut(command.flags.out, io);
     const client = createClient({ token, baseURL, fetch: io.fetch, clock: io.clock });
     const id = command.kind === 'task' ? command.id : await submit(client, command, io);
+    // The id alone is the result of a bare create: `id=$(jimeng create …)` must get just that.
+    if (command.kind === 'create' && !command.flags.wait && !command.flags.json) return 0;
     const task = await follow(client, id, command.flags, io);
     if (command.flags.out) await save(client, task, command.flags.out, io);
     io.stdout(command.flags.json ? `${JSON.stringify(task, null, 2)}\n` : describe(task));

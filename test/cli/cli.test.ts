@@ -137,6 +137,14 @@ describe('jimeng CLI', () => {
     expect(sim.requests).toHaveLength(0);
   });
 
+  it('create without --wait prints only the new task id on stdout, for $(jimeng create …)', async () => {
+    const run = await jimeng(['create', 'a fox in the snow'], {}, 'node22');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^\d{20}\n$/);
+    expect(run.stderr).toBe(`submitted task ${run.stdout}`);
+    expect(sim.requests.map((r) => r.method)).toEqual(['POST']);
+  });
+
   it('never prints the token, even when the provider refuses it', async () => {
     const secret = 'sk-very-secret-token-123';
     const run = await jimeng(['task', FIXTURE_TASK_ID, '--json'], { JIMENG_TOKEN: secret });
