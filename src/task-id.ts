@@ -39,6 +39,8 @@ function describeProblem(id: string): string | undefined {
   if (/[\u0000-\u001f\u007f]/.test(id)) return 'it contains control characters';
   if (id.includes('/') || id.includes('\\')) return 'it contains a slash';
   if (id.includes('..')) return 'it contains ".."';
+  // A URL parser reads /task/. as /task/: the query would go to another route.
+  if (id === '.') return 'it is "."';
   if (/[?#%]/.test(id)) return 'it contains URL syntax (?, # or %)';
   return undefined;
 }

@@ -15,6 +15,7 @@ describe('task ids', () => {
     ['12 3', 'whitespace'],
     ['12/3', 'slash'],
     ['..', '".."'],
+    ['.', '"."'], // /task/. is /task/ once a URL parser has read it
     ['a..b', '".."'],
     ['1\u0000', 'control'],
     ['1\n', 'whitespace'],
