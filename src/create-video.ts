@@ -6,7 +6,7 @@ import {
   hasImages,
 } from './create-video-options.ts';
 import type { Deadline } from './deadline.ts';
-import { InvalidRequestError, UpstreamError } from './errors.ts';
+import { InvalidRequestError, isJimengError, UpstreamError } from './errors.ts';
 import { readEnvelope } from './upstream-response.ts';
 import { withRetries } from './with-retries.ts';
 
@@ -56,13 +56,22 @@ export function createVideo(
     },
     {
       ...context,
+      // A hung submit is never retried, so cutting it short would only give up early on a
+      // task that may already be created: one attempt may use the caller's whole budget.
+      policy: { ...context.policy, attemptTimeoutMs: Infinity },
       deadline,
       action,
       timeoutMs,
       // Submitting is billed and not idempotent: only an explicit "not now" is safe to retry.
       canRetry: (error) => error.code === 'rate_limited',
     },
-  );
+  ).catch((error: unknown) => {
+    if (isJimengError(error) && error.code === 'timeout') {
+      error.message +=
+        ' The task may have been created (and billed) without its id reaching us: wait a moment, or allow more time, before submitting again.';
+    }
+    throw error;
+  });
 }
 
 /** The id is a JSON string; should it ever come as a number, read its digits from the text. */

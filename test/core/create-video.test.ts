@@ -84,6 +84,19 @@ describe('createVideo', () => {
     expect(submits()).toHaveLength(1);
   });
 
+  it("a slow submit gets the caller's whole timeoutMs, not one 30 s attempt, and says it may exist", async () => {
+    h.sim.fault({ kind: 'hang', route: 'create' });
+    const started = h.clock.now();
+    const error = await rejectionOf(
+      h.client.createVideo({ prompt: 'slow' }, { timeoutMs: 90_000 }),
+    );
+    expect(error.code).toBe('timeout');
+    expect(h.clock.now() - started).toBeGreaterThanOrEqual(90_000);
+    expect(error.message).toMatch(/^Timed out after 90 s while submitting a video task\./);
+    expect(error.message).toMatch(/may have been created/);
+    expect(submits()).toHaveLength(1);
+  });
+
   it('is retried after a rate-limit refusal, which proves nothing was created', async () => {
     h.sim.fault({ kind: 'status', status: 429, retryAfter: '1', route: 'create' });
     await expect(h.client.createVideo({ prompt: 'again' })).resolves.toBeTruthy();
