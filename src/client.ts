@@ -61,7 +61,13 @@ export function createClient(options: ClientOptions = {}): JimengClient {
   const context: ClientContext = {
     clock,
     policy: { ...defaultRetryPolicy, retries },
-    transport: createTransport({ baseURL, token: options.token, fetch: options.fetch }),
+    // fetch trims a header's whitespace, so a token read with its newline is sent without it:
+    // it must be redacted without it too.
+    transport: createTransport({
+      baseURL,
+      token: options.token?.trim() || undefined,
+      fetch: options.fetch,
+    }),
   };
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 

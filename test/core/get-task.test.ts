@@ -67,6 +67,21 @@ describe('errors', () => {
     }
   });
 
+  it('a token read with its trailing newline is still never shown', async () => {
+    // As fs.readFileSync('token.txt', 'utf8') or a CRLF .env file gives it; fetch trims it.
+    const client = createClient({
+      token: `${SIMULATOR_TOKEN}\r\n`,
+      baseURL: h.server.url,
+      clock: h.clock,
+    });
+    await expect(client.getTask(FIXTURE_TASK_ID)).resolves.toMatchObject({ status: 'done' });
+    h.sim.fault({ kind: 'proxy-error', status: 401, message: `bad key ${SIMULATOR_TOKEN}` });
+    const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
+    expect(error.code).toBe('unauthorized');
+    expect(error.message).toContain('bad key [redacted]');
+    expect(JSON.stringify(error)).not.toContain(SIMULATOR_TOKEN);
+  });
+
   it('a missing token says which setting to fill in', async () => {
     const client = createClient({ baseURL: h.server.url, clock: h.clock });
     const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
