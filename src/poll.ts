@@ -53,6 +53,12 @@ export async function waitForTask(id: string, options: WaitOptions, deps: PollDe
   }
   if (!(timeoutMs > 0))
     throw new InvalidRequestError('Invalid option: timeoutMs must be positive.');
+  // NaN would survive Math.max above and turn every wait into a 1 ms timer.
+  if (!(maxIntervalMs >= MIN_INTERVAL_MS)) {
+    throw new InvalidRequestError(
+      `Invalid option: maxIntervalMs must be a number of milliseconds, got ${options.maxIntervalMs}.`,
+    );
+  }
 
   const deadline = startDeadline(clock, { signal: options.signal, timeoutMs });
   const startedAt = clock.now();

@@ -111,4 +111,13 @@ describe('waitForTask', () => {
       code: 'invalid_request',
     });
   });
+
+  it('refuses a maxIntervalMs that is not a number instead of polling every millisecond', async () => {
+    // What Number(process.env.POLL_MAX_MS) gives when the variable is unset.
+    const id = h.sim.addTask({ durationMs: 2_000 });
+    const error = await rejectionOf(h.client.waitForTask(id, { maxIntervalMs: Number.NaN }));
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toMatch(/maxIntervalMs/);
+    expect(h.taskQueries()).toHaveLength(0);
+  });
 });
