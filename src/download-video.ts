@@ -53,6 +53,13 @@ export async function downloadVideo(
     );
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS;
+  // NaN would read as "no deadline": a stalled host would then hold the call forever.
+  if (!(timeoutMs > 0)) {
+    throw new InvalidRequestError(
+      `Invalid option: timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}.`,
+      { taskId },
+    );
+  }
   const deadline = startDeadline(deps.clock, { signal: options.signal, timeoutMs });
   const attempt = startAttempt(deps.clock, deadline);
   const what = `downloading the video${taskId ? ` of task ${taskId}` : ''}`;

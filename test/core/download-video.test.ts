@@ -58,6 +58,15 @@ describe('downloadVideo', () => {
     expect(error.code).toBe('upstream_error');
   });
 
+  it('refuses a timeoutMs that is not a positive number instead of never timing out', async () => {
+    const task = await finishedTask();
+    for (const timeoutMs of [Number.NaN, 0, -5]) {
+      const error = await rejectionOf(h.client.downloadVideo(task, { timeoutMs }));
+      expect(error.code).toBe('invalid_request');
+      expect(error.message).toMatch(/timeoutMs/);
+    }
+  });
+
   it('a task without a video is refused with a clear reason', async () => {
     const id = h.sim.addTask({ durationMs: 60_000 });
     const task = await h.client.getTask(id);
