@@ -9,6 +9,13 @@ import { parseArgs } from 'node:util';
 import { runCli } from './run.ts';
 import { VERSION } from './version.ts';
 
+// A reader that has seen enough (`| grep -q`, `| head`) closes the pipe: nothing is left to say.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 process.once('SIGTERM', () => controller.abort());

@@ -145,6 +145,20 @@ describe('jimeng CLI', () => {
     expect(sim.requests.map((r) => r.method)).toEqual(['POST']);
   });
 
+  it('a reader that stops early (| grep -q, | head) ends it quietly, not with an EPIPE trace', async () => {
+    const child = spawn(runtimes.node22, [join(root, 'src/cli/main.ts'), 'task', FIXTURE_TASK_ID], {
+      cwd: root,
+      env: { PATH: process.env.PATH, JIMENG_TOKEN: SIMULATOR_TOKEN, JIMENG_BASE_URL: server.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the reader is gone before the result is written
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|node:events/);
+    expect(code).toBe(0);
+  });
+
   it('never prints the token, even when the provider refuses it', async () => {
     const secret = 'sk-very-secret-token-123';
     const run = await jimeng(['task', FIXTURE_TASK_ID, '--json'], { JIMENG_TOKEN: secret });
