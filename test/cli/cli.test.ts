@@ -111,11 +111,7 @@ describe('jimeng CLI', () => {
   });
 
   it('a JIMENG_BASE_URL that is not a URL is a usage mistake: one line, exit 2', async () => {
-    const run = await jimeng(
-      ['task', FIXTURE_TASK_ID],
-      { JIMENG_BASE_URL: 'api.gpt.ge' },
-      'node22',
-    );
+    const run = await jimeng(['task', FIXTURE_TASK_ID], { JIMENG_BASE_URL: 'api.gpt.ge' });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
       /^jimeng: JIMENG_BASE_URL must be an http\(s\) URL, got "api\.gpt\.ge".*\[invalid_request\]\n$/,
@@ -124,21 +120,21 @@ describe('jimeng CLI', () => {
 
   it('an --out that cannot be written is refused before the billed submit, exit 2', async () => {
     const out = join(dir, 'no-such-dir', 'fox.mp4');
-    const run = await jimeng(['create', 'a fox in the snow', '--out', out], {}, 'node22');
+    const run = await jimeng(['create', 'a fox in the snow', '--out', out]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
       /^jimeng: --out ".*no-such-dir\/fox\.mp4" cannot be written: .*\[invalid_request\]\n$/,
     );
     expect(sim.requests).toHaveLength(0);
 
-    const intoDir = await jimeng(['task', FIXTURE_TASK_ID, '--out', dir], {}, 'node22');
+    const intoDir = await jimeng(['task', FIXTURE_TASK_ID, '--out', dir]);
     expect(intoDir.code).toBe(2);
     expect(intoDir.stderr).toMatch(/is a directory/);
     expect(sim.requests).toHaveLength(0);
   });
 
   it('create without --wait prints only the new task id on stdout, for $(jimeng create …)', async () => {
-    const run = await jimeng(['create', 'a fox in the snow'], {}, 'node22');
+    const run = await jimeng(['create', 'a fox in the snow']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^\d{20}\n$/);
     expect(run.stderr).toBe(`submitted task ${run.stdout}`);
@@ -146,11 +142,15 @@ describe('jimeng CLI', () => {
   });
 
   it('a reader that stops early (| grep -q, | head) ends it quietly, not with an EPIPE trace', async () => {
-    const child = spawn(runtimes.node22, [join(root, 'src/cli/main.ts'), 'task', FIXTURE_TASK_ID], {
-      cwd: root,
-      env: { PATH: process.env.PATH, JIMENG_TOKEN: SIMULATOR_TOKEN, JIMENG_BASE_URL: server.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      runtimes.node20,
+      [join(root, 'dist/src/cli/main.js'), 'task', FIXTURE_TASK_ID],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, JIMENG_TOKEN: SIMULATOR_TOKEN, JIMENG_BASE_URL: server.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout.destroy(); // the reader is gone before the result is written
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
