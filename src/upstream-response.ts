@@ -128,7 +128,8 @@ export function readEnvelope(response: UpstreamResponse, context: ResponseContex
     return fail(
       new ApiError(
         `The provider refused ${context.action}: ${meaning} (code ${envelope.code}${upstreamMessage && known ? `: ${upstreamMessage}` : ''}).`,
-        { ...withCode, retryable: retryableQueryCodes.has(envelope.code) },
+        // The documented transient codes, or any code the provider sends with a 5xx/408/425.
+        { ...withCode, retryable: transient || retryableQueryCodes.has(envelope.code) },
       ),
     );
   }
