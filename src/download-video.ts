@@ -48,7 +48,9 @@ export async function downloadVideo(
   if (!url) {
     const which = taskId ? `Task ${taskId}` : 'The task';
     throw new InvalidRequestError(
-      `${which} has no video yet (status: ${task.status ?? 'unknown'}). Wait for it to be done first.`,
+      task.status === 'done'
+        ? `${which} is done but the provider sent no video link with it. Query the task again for one.`
+        : `${which} has no video yet (status: ${task.status ?? 'unknown'}). Wait for it to be done first.`,
       { taskId },
     );
   }

@@ -75,6 +75,16 @@ describe('downloadVideo', () => {
     expect(error.message).toMatch(/no video yet \(status: queued\)/);
   });
 
+  it('a done task that came without a link says to query again, not to wait for done', async () => {
+    const error = await rejectionOf(
+      h.client.downloadVideo({ id: '1', status: 'done', videoUrl: null }),
+    );
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toBe(
+      'Task 1 is done but the provider sent no video link with it. Query the task again for one.',
+    );
+  });
+
   it('an abort stops the download', async () => {
     const task = await finishedTask();
     h.sim.fault({ kind: 'hang', route: 'video' });
