@@ -14,35 +14,41 @@ const httpUrl = v.pipe(
 );
 
 export const CreateVideoOptionsSchema = v.pipe(
-  v.strictObject({
-    prompt: v.pipe(
-      v.string('prompt must be a string'),
-      v.trim(),
-      v.nonEmpty('prompt must not be empty'),
-      v.check(
-        (prompt) => [...prompt].length <= MAX_PROMPT_LENGTH,
-        `prompt must be at most ${MAX_PROMPT_LENGTH} characters`,
+  v.strictObject(
+    {
+      prompt: v.pipe(
+        v.string('prompt must be a string'),
+        v.trim(),
+        v.nonEmpty('prompt must not be empty'),
+        v.check(
+          (prompt) => [...prompt].length <= MAX_PROMPT_LENGTH,
+          `prompt must be at most ${MAX_PROMPT_LENGTH} characters`,
+        ),
       ),
-    ),
-    aspectRatio: v.optional(
-      v.picklist(imageAspectRatios, `aspectRatio must be one of ${imageAspectRatios.join(', ')}`),
-    ),
-    seed: v.optional(
-      v.pipe(
-        v.number('seed must be a number'),
-        v.integer('seed must be an integer'),
-        v.minValue(-1, 'seed must be -1 (random) or a non-negative integer'),
-        v.maxValue(2 ** 32 - 1, 'seed must fit in 32 bits'),
+      aspectRatio: v.optional(
+        v.picklist(imageAspectRatios, `aspectRatio must be one of ${imageAspectRatios.join(', ')}`),
       ),
-    ),
-    imageUrls: v.optional(v.pipe(v.array(httpUrl), v.maxLength(4, 'at most 4 image URLs'))),
-    imagesBase64: v.optional(
-      v.pipe(
-        v.array(v.pipe(v.string(), v.nonEmpty('an image must not be empty'))),
-        v.maxLength(4, 'at most 4 images'),
+      seed: v.optional(
+        v.pipe(
+          v.number('seed must be a number'),
+          v.integer('seed must be an integer'),
+          v.minValue(-1, 'seed must be -1 (random) or a non-negative integer'),
+          v.maxValue(2 ** 32 - 1, 'seed must fit in 32 bits'),
+        ),
       ),
-    ),
-  }),
+      imageUrls: v.optional(v.pipe(v.array(httpUrl), v.maxLength(4, 'at most 4 image URLs'))),
+      imagesBase64: v.optional(
+        v.pipe(
+          v.array(v.pipe(v.string(), v.nonEmpty('an image must not be empty'))),
+          v.maxLength(4, 'at most 4 images'),
+        ),
+      ),
+    },
+    (issue) =>
+      issue.expected === 'never'
+        ? `unknown option ${issue.received}`
+        : 'the options must be an object with a prompt',
+  ),
   v.check(
     (options) => options.aspectRatio !== '9:21' || hasImages(options),
     'aspectRatio 9:21 is only available for image-to-video (give imageUrls or imagesBase64)',

@@ -22,11 +22,10 @@ export function createVideo(
   deadline: Deadline,
   timeoutMs: number,
 ): Promise<CreatedTask> {
-  const parsed = v.safeParse(CreateVideoOptionsSchema, input);
+  // abortPipeEarly: one reason per field is enough ("not a URL", not also "not http").
+  const parsed = v.safeParse(CreateVideoOptionsSchema, input, { abortPipeEarly: true });
   if (!parsed.success) {
-    throw new InvalidRequestError(
-      `Invalid video request: ${v.summarize(parsed.issues).replaceAll('\n', '; ')}.`,
-    );
+    throw new InvalidRequestError(`Invalid video request: ${describeIssues(parsed.issues)}.`);
   }
   const o = parsed.output;
   const path = hasImages(o) ? '/task/jimeng/image2video' : '/task/jimeng/text2video';
@@ -72,6 +71,17 @@ export function createVideo(
     }
     throw error;
   });
+}
+
+/** "prompt must be at most 150 characters; imageUrls.0: each image URL must be an absolute URL". */
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .map((issue) => {
+      const path = v.getDotPath(issue);
+      const named = path === null || issue.message.includes(path.split('.')[0] ?? path);
+      return named ? issue.message : `${path}: ${issue.message}`;
+    })
+    .join('; ');
 }
 
 /** The id is a JSON string; should it ever come as a number, read its digits from the text. */

@@ -52,6 +52,18 @@ describe('createVideo', () => {
     expect(h.sim.requests).toHaveLength(0);
   });
 
+  it.each([
+    [{ prompt: 'x'.repeat(151) }, 'prompt must be at most 150 characters'],
+    [{ prompt: 'ok', colour: 'blue' }, 'unknown option "colour"'],
+    [
+      { prompt: 'ok', imageUrls: ['not a url'] },
+      'imageUrls.0: each image URL must be an absolute URL',
+    ],
+  ])('says what is wrong with %j in one plain sentence', async (options, reason) => {
+    const error = await rejectionOf(h.client.createVideo(options as never));
+    expect(error.message).toBe(`Invalid video request: ${reason}.`);
+  });
+
   it('counts a 150-character prompt in characters, not UTF-16 units', async () => {
     await expect(h.client.createVideo({ prompt: '🦊'.repeat(150) })).resolves.toBeTruthy();
   });
