@@ -7,6 +7,7 @@ import {
   TooLargeError,
   UpstreamError,
 } from './errors.ts';
+import { failureReason } from './failure-reason.ts';
 import type { Task } from './task.ts';
 
 export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
@@ -71,7 +72,8 @@ export async function downloadVideo(
       response = await deps.fetch(url, { signal: attempt.signal, redirect: 'follow' });
     } catch (cause) {
       if (deadline.reason()) throw deadlineError(deadline, what, { taskId, timeoutMs });
-      throw new UpstreamError(`Could not reach the video host while ${what}: ${describe(cause)}.`, {
+      const reason = failureReason(cause);
+      throw new UpstreamError(`Could not reach the video host while ${what}: ${reason}.`, {
         taskId,
         cause,
       });
@@ -193,8 +195,4 @@ function looksLikeMarkup(chunk: Uint8Array): boolean {
   )
     i++;
   return chunk[i] === 0x3c; // '<'
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown error';
 }

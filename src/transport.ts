@@ -1,5 +1,6 @@
 import { type $Fetch, ofetch } from 'ofetch';
 import { type JimengError, UpstreamError } from './errors.ts';
+import { failureReason } from './failure-reason.ts';
 import type { UpstreamResponse } from './upstream-response.ts';
 
 export interface TransportOptions {
@@ -67,8 +68,7 @@ function networkError(error: unknown, path: string, redact: (text: string) => st
   // ofetch wraps the original failure; its wrapper holds the request options (and so the
   // Authorization header), so only the original travels on as the cause.
   const original = error instanceof Error && error.cause !== undefined ? error.cause : error;
-  const reason =
-    original instanceof Error ? redact(`${original.name}: ${original.message}`) : 'unknown error';
+  const reason = redact(failureReason(original));
   return new UpstreamError(
     `Could not reach the provider for ${path} (${reason}). Check the network or JIMENG_BASE_URL.`,
     { retryable: true, cause: original },

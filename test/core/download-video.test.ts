@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.ts';
 import { SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
 import { sampleVideo } from '../../src/simulator/sample-video.ts';
-import { type Harness, laggingClock, rejectionOf, startHarness } from './harness.ts';
+import { closedPort, type Harness, laggingClock, rejectionOf, startHarness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -65,6 +65,14 @@ describe('downloadVideo', () => {
       expect(error.code).toBe('invalid_request');
       expect(error.message).toMatch(/timeoutMs/);
     }
+  });
+
+  it('an unreachable video host is an upstream_error that says why', async () => {
+    const error = await rejectionOf(
+      h.client.downloadVideo({ id: '1', videoUrl: `http://127.0.0.1:${await closedPort()}/v.mp4` }),
+    );
+    expect(error.code).toBe('upstream_error');
+    expect(error.message).toMatch(/Could not reach the video host.*ECONNREFUSED/);
   });
 
   it('a task without a video is refused with a clear reason', async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.ts';
 import { FIXTURE_TASK_ID, SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
-import { type Harness, laggingClock, rejectionOf, startHarness } from './harness.ts';
+import { closedPort, type Harness, laggingClock, rejectionOf, startHarness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -206,13 +206,15 @@ describe('errors', () => {
   it('an unreachable provider is an upstream_error naming the setting to check', async () => {
     const client = createClient({
       token: 't',
-      baseURL: 'http://127.0.0.1:9',
+      baseURL: `http://127.0.0.1:${await closedPort()}`,
       retries: 0,
       clock: h.clock,
     });
     const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
     expect(error.code).toBe('upstream_error');
     expect(error.message).toMatch(/JIMENG_BASE_URL/);
+    // Node's own words are only "fetch failed": what failed is one cause further down.
+    expect(error.message).toMatch(/ECONNREFUSED/);
   });
 });
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   acceleratedClock,
   type ClientOptions,
@@ -56,4 +58,13 @@ export function rejectionOf(promise: Promise<unknown>): Promise<JimengError> {
 export function laggingClock(): Clock {
   const frozen = Date.now();
   return { now: () => frozen, schedule: systemClock.schedule, sleep: systemClock.sleep };
+}
+
+/** A loopback port nothing listens on: connecting to it is refused. (Port 9 is not: fetch blocks it.) */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
