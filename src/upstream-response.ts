@@ -92,13 +92,17 @@ export function readEnvelope(response: UpstreamResponse, context: ResponseContex
   if (!parsed.success) {
     const proxyError = v.safeParse(ProxyErrorSchema, json);
     if (proxyError.success) {
-      const message = context.redact(proxyError.output.error.message ?? '').slice(0, 300);
-      if (status === 401 || status === 403) return fail(unauthorized(context, base, message));
-      if (status === 429) return fail(rateLimited(context, base, message));
+      const said = context.redact(proxyError.output.error.message ?? '');
+      // The proxy has no request_id field: it writes "invalid token (request id: 2025…)".
+      const id = /\s*\(request id: ?([\w-]+)\)/i.exec(said);
+      const message = (id ? said.replace(id[0], '') : said).slice(0, 300);
+      const details = { ...base, requestId: id?.[1] };
+      if (status === 401 || status === 403) return fail(unauthorized(context, details, message));
+      if (status === 429) return fail(rateLimited(context, details, message));
       return fail(
         new (transient ? UpstreamError : ApiError)(
           `The provider's gateway refused ${context.action} (HTTP ${status}): ${message || 'no message'}.`,
-          { ...base, upstreamMessage: message, retryable: transient },
+          { ...details, upstreamMessage: message, retryable: transient },
         ),
       );
     }

@@ -82,6 +82,16 @@ describe('errors', () => {
     expect(JSON.stringify(error)).not.toContain(SIMULATOR_TOKEN);
   });
 
+  it("the proxy's request id, given only inside its message, is kept as requestId", async () => {
+    const client = createClient({ token: 'sk-wrong', baseURL: h.server.url, clock: h.clock });
+    const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
+    expect(error.code).toBe('unauthorized');
+    expect(error.requestId).toMatch(/^\d{14}[0-9a-f]{8}$/);
+    // Said once, at the end, as for the provider's own errors.
+    expect(error.message.split(error.requestId ?? '-')).toHaveLength(2);
+    expect(error.message).toMatch(/It said: invalid token\. \(request id \w+\)$/);
+  });
+
   it('a missing token says which setting to fill in', async () => {
     const client = createClient({ baseURL: h.server.url, clock: h.clock });
     const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
