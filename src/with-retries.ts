@@ -28,14 +28,17 @@ export async function withRetries<T>(
   context: RetryContext,
 ): Promise<T> {
   const { clock, deadline, policy } = context;
+  // The id of the provider's last answer: what its support needs when the deadline ends a retry.
+  let requestId: string | undefined;
   for (let n = 0; ; n++) {
-    if (deadline.reason()) throw deadlineError(deadline, context.action, context);
+    if (deadline.reason()) throw ended(context, requestId);
     // A hung connection must cost one attempt, not the caller's whole budget.
     const current = startAttempt(clock, deadline, policy.attemptTimeoutMs);
     try {
       return await attempt(current.signal);
     } catch (thrown) {
-      if (deadline.reason()) throw deadlineError(deadline, context.action, context);
+      if (isJimengError(thrown) && thrown.requestId) requestId = thrown.requestId;
+      if (deadline.reason()) throw ended(context, requestId);
       const error = current.timedOut()
         ? new TimeoutError(
             `The provider did not answer within ${formatDuration(policy.attemptTimeoutMs)} while ${context.action}.`,
@@ -52,10 +55,18 @@ export async function withRetries<T>(
       try {
         await sleepWithin(clock, deadline, delay);
       } catch {
-        throw deadlineError(deadline, context.action, context);
+        throw ended(context, requestId);
       }
     } finally {
       current.dispose();
     }
   }
+}
+
+function ended(context: RetryContext, requestId: string | undefined): JimengError {
+  return deadlineError(context.deadline, context.action, {
+    taskId: context.taskId,
+    timeoutMs: context.timeoutMs,
+    requestId,
+  });
 }

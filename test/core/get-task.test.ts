@@ -190,6 +190,14 @@ describe('errors', () => {
     expect(h.taskQueries()).toHaveLength(1);
   });
 
+  it('a timeout after the provider failed keeps the request id of its last answer', async () => {
+    h.sim.fault({ kind: 'status', status: 500, route: 'task' });
+    h.sim.fault({ kind: 'hang', route: 'task', times: 10 });
+    const error = await rejectionOf(h.client.getTask(FIXTURE_TASK_ID, { timeoutMs: 5_000 }));
+    expect(error.code).toBe('timeout');
+    expect(error.requestId).toMatch(/^\d{14}[0-9A-F]{20}$/);
+  });
+
   it('a hung attempt is cut off and retried within the budget', async () => {
     h.sim.fault({ kind: 'hang' });
     const task = await h.client.getTask(FIXTURE_TASK_ID, { timeoutMs: 120_000 });
