@@ -1,5 +1,6 @@
 import type { parseArgs as ParseArgs } from 'node:util';
 import { JimengError } from '../errors.ts';
+import { MIN_INTERVAL_MS } from '../poll.ts';
 
 export const USAGE = `Usage:
   jimeng task <id> [--wait] [--out clip.mp4] [--json] [--timeout 15m]
@@ -61,8 +62,7 @@ export function parseCommand(argv: string[], parseArgs: typeof ParseArgs): Comma
     json: Boolean(values.json),
     timeoutMs:
       values.timeout === undefined ? undefined : parseDuration(values.timeout, '--timeout'),
-    intervalMs:
-      values.interval === undefined ? undefined : parseDuration(values.interval, '--interval'),
+    intervalMs: values.interval === undefined ? undefined : parseInterval(values.interval),
   };
   if (name === 'task') {
     if (arg === undefined) throw usage('jimeng task needs a task id');
@@ -115,6 +115,14 @@ export function parseDuration(text: string, flag: string): number {
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
   const ms = Number(match[1]) * unit;
   if (!(ms > 0)) throw usage(`${flag} must be positive`);
+  return ms;
+}
+
+function parseInterval(text: string): number {
+  const ms = parseDuration(text, '--interval');
+  if (ms < MIN_INTERVAL_MS) {
+    throw usage(`--interval must be at least ${MIN_INTERVAL_MS}ms, got ${JSON.stringify(text)}`);
+  }
   return ms;
 }
 

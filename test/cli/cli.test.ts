@@ -110,6 +110,13 @@ describe('jimeng CLI', () => {
     expect(usage.stderr).toMatch(/unknown command "teleport".*--help/);
   });
 
+  it('an --interval under the 100 ms floor is a usage mistake naming the flag, exit 2', async () => {
+    const run = await jimeng(['task', FIXTURE_TASK_ID, '--wait', '--interval', '50ms']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^jimeng: --interval must be at least 100ms, got "50ms"/);
+    expect(sim.requests).toHaveLength(0);
+  });
+
   it('a JIMENG_BASE_URL that is not a URL is a usage mistake: one line, exit 2', async () => {
     const run = await jimeng(['task', FIXTURE_TASK_ID], { JIMENG_BASE_URL: 'api.gpt.ge' });
     expect(run.code).toBe(2);
