@@ -14,7 +14,7 @@ Options:
   --wait            follow the task until it is done (status on stderr)
   --out FILE        download the finished video to FILE (implies --wait)
   --json            print the task as JSON on stdout
-  --timeout T       give up waiting after T (e.g. 90s, 15m; default 15m)
+  --timeout T       give up after T (e.g. 90s, 15m; default 15m with --wait, else 1m)
   --interval T      first wait between queries (default 1s)
   -h, --help        show this help
   -v, --version     show the version`;

@@ -83,7 +83,7 @@ async function submit(
       seed: command.seed,
       imageUrls: command.imageUrls.length ? command.imageUrls : undefined,
     },
-    { signal: io.signal },
+    { signal: io.signal, timeoutMs: command.flags.timeoutMs },
   );
   io.stderr(`submitted task ${created.taskId}\n`);
   if (!command.flags.wait && !command.flags.json) io.stdout(`${created.taskId}\n`);
@@ -96,7 +96,7 @@ async function follow(
   flags: CommonFlags,
   io: CliIO,
 ): Promise<Task> {
-  if (!flags.wait) return client.getTask(id, { signal: io.signal });
+  if (!flags.wait) return client.getTask(id, { signal: io.signal, timeoutMs: flags.timeoutMs });
   const now = io.clock?.now ?? (() => Date.now());
   const status = createStatusLine({ write: io.stderr, isTTY: io.stderrIsTTY }, now);
   try {

@@ -110,6 +110,15 @@ describe('jimeng CLI', () => {
     expect(usage.stderr).toMatch(/unknown command "teleport".*--help/);
   });
 
+  it('--timeout bounds a single query too, not only --wait', async () => {
+    sim.fault({ kind: 'hang', route: 'task', times: 10 });
+    const run = await jimeng(['task', FIXTURE_TASK_ID, '--timeout', '500ms']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^jimeng: Timed out after 500 ms while querying task \d+\..*\[timeout\]\n$/,
+    );
+  });
+
   it('an --interval under the 100 ms floor is a usage mistake naming the flag, exit 2', async () => {
     const run = await jimeng(['task', FIXTURE_TASK_ID, '--wait', '--interval', '50ms']);
     expect(run.code).toBe(2);
