@@ -50,7 +50,8 @@ export function createClient(options: ClientOptions = {}): JimengClient {
   const baseURL = options.baseURL?.trim() || DEFAULT_BASE_URL;
   assertOption(
     /^https?:\/\//i.test(baseURL),
-    `baseURL must be an http(s) URL, got ${JSON.stringify(baseURL)}`,
+    // The value is not shown: a key passed in the wrong place would end up in logs.
+    'baseURL must start with http:// or https://, like https://api.gpt.ge',
   );
   const retries = options.retries ?? defaultRetryPolicy.retries;
   assertOption(

@@ -52,7 +52,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return fail(
       io,
       new UsageError(
-        `JIMENG_BASE_URL must be an http(s) URL, got ${JSON.stringify(baseURL)}: set it like https://api.gpt.ge, or unset it`,
+        // Its value is not shown: a key pasted into the wrong variable would end up in logs.
+        'JIMENG_BASE_URL must start with http:// or https://: set it like https://api.gpt.ge, or unset it',
       ),
     );
   }

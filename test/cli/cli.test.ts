@@ -130,8 +130,15 @@ describe('jimeng CLI', () => {
     const run = await jimeng(['task', FIXTURE_TASK_ID], { JIMENG_BASE_URL: 'api.gpt.ge' });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
-      /^jimeng: JIMENG_BASE_URL must be an http\(s\) URL, got "api\.gpt\.ge".*\[invalid_request\]\n$/,
+      /^jimeng: JIMENG_BASE_URL must start with http:\/\/ or https:\/\/.*\[invalid_request\]\n$/,
     );
+  });
+
+  it('a key put in JIMENG_BASE_URL by mistake is not printed', async () => {
+    const secret = 'sk-swapped-into-the-wrong-variable';
+    const run = await jimeng(['task', FIXTURE_TASK_ID], { JIMENG_BASE_URL: secret });
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toContain(secret);
   });
 
   it('an --out that cannot be written is refused before the billed submit, exit 2', async () => {

@@ -92,6 +92,18 @@ describe('errors', () => {
     expect(error.message).toMatch(/It said: invalid token\. \(request id \w+\)$/);
   });
 
+  it('a key passed as baseURL by mistake is not shown in the refusal', () => {
+    const secret = 'sk-live-in-the-wrong-place';
+    let message = '';
+    try {
+      createClient({ token: 'https://api.gpt.ge', baseURL: secret });
+    } catch (error) {
+      message = JSON.stringify(error);
+    }
+    expect(message).toMatch(/invalid_request/);
+    expect(message).not.toContain(secret);
+  });
+
   it('a missing token says which setting to fill in', async () => {
     const client = createClient({ baseURL: h.server.url, clock: h.clock });
     const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
