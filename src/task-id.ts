@@ -35,8 +35,10 @@ function describeProblem(id: string): string | undefined {
   if (id.length === 0) return 'it is empty';
   if (id.length > MAX_TASK_ID_LENGTH) return `it is longer than ${MAX_TASK_ID_LENGTH} characters`;
   if (id.trim() !== id || /\s/.test(id)) return 'it contains whitespace';
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(id)) return 'it contains control characters';
+  if (/\p{Cc}/u.test(id)) return 'it contains control characters';
+  // Zero-width spaces and direction marks come along when an id is copied from a chat or a page:
+  // the id looks right, and the provider would answer not_found.
+  if (/\p{Cf}/u.test(id)) return 'it contains invisible characters (pasted along with it?)';
   if (id.includes('/') || id.includes('\\')) return 'it contains a slash';
   if (id.includes('..')) return 'it contains ".."';
   // A URL parser reads /task/. as /task/: the query would go to another route.

@@ -18,6 +18,9 @@ describe('task ids', () => {
     ['.', '"."'], // /task/. is /task/ once a URL parser has read it
     ['a..b', '".."'],
     ['1\u0000', 'control'],
+    ['1\u0085', 'control'], // C1 control
+    ['14117763723766220057\u200b', 'invisible'], // a zero-width space, pasted from a chat
+    ['\u202e14117763723766220057', 'invisible'], // a right-to-left override
     ['1\n', 'whitespace'],
     ['1?x=2', 'URL syntax'],
     ['1#x', 'URL syntax'],
