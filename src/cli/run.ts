@@ -140,7 +140,15 @@ async function save(client: JimengClient, task: Task, path: string, io: CliIO) {
         );
       },
     });
-    await io.writeFile(path, video.bytes);
+    try {
+      await io.writeFile(path, video.bytes);
+    } catch (error) {
+      // The video is downloaded and its link dies within the hour: say where it still is.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new SaveFailed(
+        `Could not save the video to ${path} (${reason}). The video is at ${task.videoUrl} until ${task.videoUrlExpiresAt}.`,
+      );
+    }
     progress.end();
     io.stderr(`saved ${kib(video.size)} to ${path}\n`);
   } finally {
@@ -168,7 +176,16 @@ function describe(task: Task): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A local file could not be written: not the provider's doing, so no JimengError code. */
+class SaveFailed extends Error {
+  override name = 'SaveFailed';
+}
+
 function fail(io: CliIO, error: unknown): number {
+  if (error instanceof SaveFailed) {
+    io.stderr(`jimeng: ${error.message}\n`);
+    return 1;
+  }
   if (isJimengError(error)) {
     io.stderr(`jimeng: ${error.message} [${error.code}]\n`);
     return error instanceof UsageError ? 2 : error.code === 'aborted' ? 130 : 1;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,6 +156,17 @@ describe('jimeng CLI', () => {
     expect(intoDir.stderr).toMatch(/is a directory/);
     expect(sim.requests).toHaveLength(0);
   });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'a disk that fills up while saving says so and gives the link, instead of "unexpected error"',
+    async () => {
+      const run = await jimeng(['task', FIXTURE_TASK_ID, '--out', '/dev/full']);
+      expect(run.code).toBe(1);
+      const line = run.stderr.trim().split('\n').at(-1) ?? '';
+      expect(line).toMatch(/^jimeng: Could not save the video to \/dev\/full \(ENOSPC/);
+      expect(line).toMatch(/The video is at http:\/\/\S+ until \d{4}-\d\d-\d\dT/);
+    },
+  );
 
   it('create without --wait prints only the new task id on stdout, for $(jimeng create …)', async () => {
     const run = await jimeng(['create', 'a fox in the snow']);
