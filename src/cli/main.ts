@@ -2,8 +2,8 @@
 // The CLI's only contact with its runtime: argv, env, stdio, files and Ctrl-C. Node, Bun and
 // Deno all provide these through their Node compatibility, so one entry serves all three.
 import { constants } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { access, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { runCli } from './run.ts';
@@ -26,7 +26,7 @@ const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stderrIsTTY: Boolean(process.stderr.isTTY),
-  writeFile: (path, bytes) => writeFile(path, bytes),
+  writeFile: saveFile,
   checkWritable: async (path) => {
     const existing = await stat(path).catch(() => undefined);
     if (existing?.isDirectory()) throw new Error('it is a directory');
@@ -36,3 +36,22 @@ const code = await runCli(process.argv.slice(2), {
   version: VERSION,
 });
 process.exitCode = code;
+
+/**
+ * Writes beside the target, then renames over it: a save that fails halfway (a full disk, a
+ * file size limit) leaves the file that was there before, never half a video. Devices and
+ * pipes (`--out /dev/stdout`) are written directly: there is nothing to rename over.
+ */
+async function saveFile(path: string, bytes: Uint8Array): Promise<void> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing && !existing.isFile()) return writeFile(path, bytes);
+  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.part`);
+  try {
+    await writeFile(partial, bytes);
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true });
+    if (error instanceof Error) error.message = error.message.replaceAll(partial, path);
+    throw error;
+  }
+}

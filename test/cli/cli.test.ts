@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -24,8 +24,16 @@ afterAll(async () => {
 });
 beforeEach(() => sim.reset());
 
-/** The published entry (dist, on the system Node 20) unless a runtime is named. */
-function jimeng(args: string[], env: Record<string, string> = {}, runtime = 'node20') {
+/**
+ * The published entry (dist, on the system Node 20) unless a runtime is named. With
+ * `fileSizeLimitKiB` it runs under `ulimit -f`, as on a disk that fills up mid-write.
+ */
+function jimeng(
+  args: string[],
+  env: Record<string, string> = {},
+  runtime = 'node20',
+  fileSizeLimitKiB?: number,
+) {
   const [cmd, pre] =
     runtime === 'node20'
       ? [runtimes.node20, [join(root, 'dist/src/cli/main.js')]]
@@ -35,7 +43,12 @@ function jimeng(args: string[], env: Record<string, string> = {}, runtime = 'nod
           ? [runtimes.deno, ['run', '-A', join(root, 'src/cli/main.ts')]]
           : [runtimes.node22, [join(root, 'src/cli/main.ts')]];
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(cmd, [...pre, ...args], {
+    const command = [cmd, ...pre, ...args];
+    const limited =
+      fileSizeLimitKiB === undefined
+        ? command
+        : ['bash', '-c', `ulimit -f ${fileSizeLimitKiB} && exec "$@"`, 'bash', ...command];
+    const child = spawn(limited[0] as string, limited.slice(1), {
       cwd: root,
       env: {
         PATH: process.env.PATH,
@@ -167,6 +180,18 @@ describe('jimeng CLI', () => {
       expect(line).toMatch(/The video is at http:\/\/\S+ until \d{4}-\d\d-\d\dT/);
     },
   );
+
+  it('a save that fails halfway keeps the file that was there and leaves no partial video', async () => {
+    const out = join(dir, 'kept.mp4');
+    await writeFile(out, 'the clip saved yesterday');
+    // 2 KiB allowed per file: the 6 KB sample cannot be written whole.
+    const run = await jimeng(['task', FIXTURE_TASK_ID, '--out', out], {}, 'node20', 2);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Could not save the video to \S*kept\.mp4 \(EFBIG/);
+    expect(run.stderr).not.toMatch(/\.part/);
+    expect(await readFile(out, 'utf8')).toBe('the clip saved yesterday');
+    expect((await readdir(dir)).filter((name) => name.includes('kept'))).toEqual(['kept.mp4']);
+  });
 
   it('create without --wait prints only the new task id on stdout, for $(jimeng create …)', async () => {
     const run = await jimeng(['create', 'a fox in the snow']);
