@@ -150,6 +150,12 @@ describe('task query', () => {
     expect(body.data.status).toBe('not_found');
   });
 
+  it('a malformed percent escape in the id is an unknown task, not a server error', async () => {
+    const response = await query('%E0%A4%A');
+    expect(response.status).toBe(200);
+    expect((await json(response)).data.status).toBe('not_found');
+  });
+
   it('outcomes other than done are reached after the duration', async () => {
     const failed = sim.addTask({ durationMs: 0, outcome: 'failed' });
     const expired = sim.addTask({ durationMs: 0, outcome: 'expired' });

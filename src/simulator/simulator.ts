@@ -55,11 +55,20 @@ function classify(method: string, pathname: string): Route {
   const create = /^\/task\/jimeng\/(text2video|image2video)$/.exec(pathname);
   if (create && method === 'POST') return { name: 'create', kind: create[1] as CreateKind };
   const [, queried] = /^\/task\/([^/]+)$/.exec(pathname) ?? [];
-  if (queried && method === 'GET') return { name: 'task', taskId: decodeURIComponent(queried) };
+  if (queried && method === 'GET') return { name: 'task', taskId: decodePathSegment(queried) };
   if (pathname.startsWith('/video/') && (method === 'GET' || method === 'HEAD')) {
     return { name: 'video', taskId: parseVideoPath(pathname)?.taskId };
   }
   return { name: 'other' };
+}
+
+/** A malformed escape (`%E0%A4%A`) names no task: it must not crash the request. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function fixtureTask(): SimTask {
