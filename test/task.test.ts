@@ -64,6 +64,20 @@ describe('reading a task', () => {
     );
   });
 
+  it('reads the expiry from the path and the query only, never from the host or the fragment', () => {
+    const fallback = queriedAt + DEFAULT_URL_LIFETIME_MS;
+    expect(videoUrlExpiresAt('https://6813bb31.cdn.example/v.mp4', queriedAt)).toBe(fallback);
+    expect(videoUrlExpiresAt('https://cdn.example/v.mp4#/6813bb31/', queriedAt)).toBe(fallback);
+    expect(videoUrlExpiresAt('https://cdn.example/a/6813BB31/v.mp4', queriedAt)).toBe(
+      1746123569000,
+    );
+    expect(videoUrlExpiresAt('https://cdn.example/v.mp4?a=1&expires=1746123569', queriedAt)).toBe(
+      1746123569000,
+    );
+    expect(videoUrlExpiresAt('https://cdn example/6813bb31/v.mp4', queriedAt)).toBe(fallback);
+    expect(videoUrlExpiresAt('ftp://cdn.example/6813bb31/v.mp4', queriedAt)).toBe(fallback);
+  });
+
   it('maps the documented statuses and never crashes on others', () => {
     expect(normaliseStatus('in_queue')).toBe('queued');
     expect(normaliseStatus('processing')).toBe('processing');
