@@ -13,7 +13,9 @@ const TOKEN = SIMULATOR_TOKEN;
 const KEY = 'bench-key';
 const CONCURRENCY = 16;
 const REQUESTS_PER_ROUND = 400;
-const ROUNDS = 10;
+// EDGE_BENCH_ROUNDS=20 reproduces a 500 ("code had hung") in the one-running-task scenario:
+// see docs/edge.md, Benchmark.
+const ROUNDS = Number(process.env.EDGE_BENCH_ROUNDS ?? 10);
 
 /** The least a Worker can do: forward the query with the token, hand back the body. */
 const BARE_WORKER = `export default {
@@ -25,6 +27,12 @@ const BARE_WORKER = `export default {
     return new Response(upstream.body, { status: upstream.status, headers: { 'content-type': 'application/json' } });
   },
 };`;
+
+/** The bare Worker plus one Cache API read, as the edge makes for a task it has not seen. */
+const BARE_CACHE_WORKER = BARE_WORKER.replace(
+  'const upstream =',
+  "await caches.default.match('https://jimeng-edge.cache/' + encodeURIComponent(env.JIMENG_BASE_URL) + pathname);\n    const upstream =",
+);
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
@@ -59,41 +67,54 @@ function summarise(runs: { latencies: number[]; wallMs: number }[]) {
   };
 }
 
-/** `ids(round)` gives the task ids a round cycles through; round -1 is the warm-up. */
-async function compare(label: string, ids: (round: number) => string[], warmup = 200) {
+/** A Worker measured against the bare one: where it listens and what a caller sends it. */
+interface Subject {
+  name: string;
+  origin: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * `ids(round)` gives the task ids a round cycles through; round -1 is the warm-up. The
+ * subject is the edge unless a control row says otherwise.
+ */
+async function compare(
+  label: string,
+  ids: (round: number) => string[],
+  warmup = 200,
+  subject: Subject = edge,
+) {
   const urls = (origin: string, round: number) => ids(round).map((id) => `${origin}/task/${id}`);
-  const edgeRuns: Awaited<ReturnType<typeof load>>[] = [];
+  const subjectRuns: Awaited<ReturnType<typeof load>>[] = [];
   const bareRuns: Awaited<ReturnType<typeof load>>[] = [];
   // Warm both (JIT, connections), then interleave rounds so drift in the machine's load hits
   // both sides alike.
-  await load(urls(edgeOrigin, -1), { authorization: `Bearer ${KEY}` }, warmup);
+  await load(urls(subject.origin, -1), subject.headers, warmup);
   await load(urls(bareOrigin, -1), {}, warmup);
-  const edgeRound = async (r: number) =>
-    edgeRuns.push(
-      await load(urls(edgeOrigin, r), { authorization: `Bearer ${KEY}` }, REQUESTS_PER_ROUND),
-    );
+  const subjectRound = async (r: number) =>
+    subjectRuns.push(await load(urls(subject.origin, r), subject.headers, REQUESTS_PER_ROUND));
   const bareRound = async (r: number) =>
     bareRuns.push(await load(urls(bareOrigin, r), {}, REQUESTS_PER_ROUND));
   for (let r = 0; r < ROUNDS; r++) {
     // Each side goes first every other round, so neither always runs after the other's garbage.
     if (r % 2 === 0) {
-      await edgeRound(r);
+      await subjectRound(r);
       await bareRound(r);
     } else {
       await bareRound(r);
-      await edgeRound(r);
+      await subjectRound(r);
     }
   }
-  const edge = summarise(edgeRuns);
+  const measured = summarise(subjectRuns);
   const bare = summarise(bareRuns);
   return {
     scenario: label,
-    edge,
+    [subject.name]: measured,
     bare,
-    medianLatencyRatio: round(edge.medianMs / bare.medianMs),
-    p99LatencyRatio: round(edge.p99Ms / bare.p99Ms),
-    throughputRatio: round(edge.reqPerS / bare.reqPerS),
-    target: 'latency <= 1.15x, throughput >= 0.85x',
+    medianLatencyRatio: round(measured.medianMs / bare.medianMs),
+    p99LatencyRatio: round(measured.p99Ms / bare.p99Ms),
+    throughputRatio: round(measured.reqPerS / bare.reqPerS),
+    ...(subject === edge ? { target: 'latency <= 1.15x, throughput >= 0.85x' } : {}),
   };
 }
 
@@ -112,24 +133,53 @@ const sim = {
   },
 };
 const edgeOptions = await edgeWorkerOptions({ baseURL: served.url, token: TOKEN, apiKeys: KEY });
+const bareOptions = (name: string) => ({
+  name,
+  compatibilityDate: COMPATIBILITY_DATE,
+  compatibilityFlags: COMPATIBILITY_FLAGS,
+  bindings: { JIMENG_BASE_URL: served.url, JIMENG_TOKEN: TOKEN },
+  unsafeDirectSockets: [{ port: 0 }],
+});
 const mf = new Miniflare({
   host: '127.0.0.1',
   port: 0,
   workers: [
     { name: 'edge', ...edgeOptions, unsafeDirectSockets: [{ port: 0 }] },
     {
-      name: 'bare',
+      ...bareOptions('bare'),
       modules: [{ type: 'ESModule', path: 'bare.js', contents: BARE_WORKER }],
-      compatibilityDate: COMPATIBILITY_DATE,
-      compatibilityFlags: COMPATIBILITY_FLAGS,
-      bindings: { JIMENG_BASE_URL: served.url, JIMENG_TOKEN: TOKEN },
-      unsafeDirectSockets: [{ port: 0 }],
+    },
+    // Controls, measured against the bare Worker like the edge: an identical copy of it (how
+    // far apart two equal Workers land on this rig in one run), and the bare Worker plus the
+    // one Cache API read the edge makes for a task new to it.
+    {
+      ...bareOptions('bare-twin'),
+      modules: [{ type: 'ESModule', path: 'twin.js', contents: BARE_WORKER }],
+    },
+    {
+      ...bareOptions('bare-cache'),
+      modules: [{ type: 'ESModule', path: 'cache.js', contents: BARE_CACHE_WORKER }],
     },
   ],
 });
 await mf.ready;
 const edgeOrigin = (await mf.unsafeGetDirectURL('edge')).origin;
 const bareOrigin = (await mf.unsafeGetDirectURL('bare')).origin;
+const edge: Subject = {
+  name: 'edge',
+  origin: edgeOrigin,
+  headers: { authorization: `Bearer ${KEY}` },
+};
+const twin: Subject = {
+  name: 'bareTwin',
+  origin: (await mf.unsafeGetDirectURL('bare-twin')).origin,
+  headers: {},
+};
+const bareCache: Subject = {
+  name: 'bareWithCacheRead',
+  origin: (await mf.unsafeGetDirectURL('bare-cache')).origin,
+  headers: {},
+};
 
 const addRunning = async (n: number) => {
   const ids: string[] = [];
@@ -141,9 +191,10 @@ const addRunning = async (n: number) => {
 // difference is the edge's own work.
 const seen = await addRunning(256);
 // The whole rig (load generator, the simulator's process, workerd) speeds up over its first
-// few thousand requests, bare and edge alike (throughput roughly doubles). Warm it on both
-// Workers first, so the first scenario is not measured on a rig that is still warming up.
-for (let i = 0; i < 4; i++) {
+// 6,000-7,000 requests, bare and edge alike (throughput from about 2,000 to 3,500 per second
+// here). Warm it on both Workers first, so the first scenario is not measured on a rig that
+// is still warming up.
+for (let i = 0; i < 8; i++) {
   await load(
     seen.map((id) => `${edgeOrigin}/task/${id}`),
     { authorization: `Bearer ${KEY}` },
@@ -156,11 +207,23 @@ for (let i = 0; i < 4; i++) {
   );
 }
 const warm = await compare('distinct running tasks, seen before', () => seen, 2 * seen.length);
+const noise = await compare(
+  'control: the bare Worker against an identical copy, same load as above',
+  () => seen,
+  2 * seen.length,
+  twin,
+);
 // Every request a task new to the isolate: the edge looks in the Cache API before asking
 // upstream (a loopback service in Miniflare, a colo-local lookup on Cloudflare).
 const fresh: string[][] = [];
 for (let r = 0; r <= ROUNDS; r++) fresh.push(await addRunning(REQUESTS_PER_ROUND));
 const cold = await compare('distinct running tasks, each new', (r) => fresh[r + 1] as string[]);
+const cacheFloor = await compare(
+  'control: the bare Worker plus one Cache API read, against the bare Worker, same load as above',
+  (r) => fresh[r + 1] as string[],
+  200,
+  bareCache,
+);
 // One running task: concurrent edge requests share one upstream query (single-flight).
 const runningId = seen[0] as string;
 const shared = await compare('one running task (edge shares in-flight queries)', () => [runningId]);
@@ -172,7 +235,8 @@ const upstreamForDone = (await sim.requests()).filter((r) => r.taskId === done).
 console.log(
   `edge: ${CONCURRENCY} in flight, ${ROUNDS} x ${REQUESTS_PER_ROUND} requests per side, interleaved`,
 );
-for (const row of [warm, cold, shared, cached]) console.log('  ', JSON.stringify(row));
+for (const row of [warm, noise, cold, cacheFloor, shared, cached])
+  console.log('  ', JSON.stringify(row));
 console.log(`   done task: ${upstreamForDone} upstream queries in total, of which the edge made 1`);
 
 await mf.dispose();
