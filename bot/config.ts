@@ -41,6 +41,18 @@ export function readBotConfig(env: Env): BotConfig {
     ['progressIntervalMs', 'BOT_PROGRESS_INTERVAL_MS'],
     ['followTimeoutMs', 'BOT_FOLLOW_TIMEOUT_MS'],
   ];
+  // The values are not echoed: a key pasted into the wrong variable would end up in the logs.
+  const urls: [string, string][] = [
+    ['JIMENG_BASE_URL', "like https://api.gpt.ge, or unset for the provider's default"],
+    ['DISCORD_API_URL', 'or unset to talk to Discord itself'],
+    ['EDGE_PUBLIC_URL', 'like https://jimeng-edge.example.workers.dev, or unset'],
+  ];
+  for (const [name, hint] of urls) {
+    const raw = env[name]?.trim();
+    if (raw && !isHttpURL(raw)) {
+      return { ok: false, problem: `${name} must be an http:// or https:// URL, ${hint}.` };
+    }
+  }
   const options: BotOptions = {
     discordToken,
     jimeng: { token: jimengToken, baseURL: env.JIMENG_BASE_URL?.trim() || undefined },
@@ -67,4 +79,12 @@ export function readBotConfig(env: Env): BotConfig {
     options[key] = value;
   }
   return { ok: true, options };
+}
+
+function isHttpURL(text: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(text).protocol);
+  } catch {
+    return false;
+  }
 }

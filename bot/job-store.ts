@@ -1,4 +1,13 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import {
+  access,
+  constants,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job } from './job.ts';
 
@@ -19,6 +28,8 @@ export interface JobStore {
 export function createFileJobStore(dir: string): JobStore {
   const jobsDir = join(dir, 'jobs');
   const ready = mkdir(jobsDir, { recursive: true, mode: 0o700 });
+  // Whoever awaits it next sees the failure; until then it must not crash the process.
+  ready.catch(() => {});
   // Writes to one job are chained so an older version can never land after a newer one.
   const chains = new Map<string, Promise<void>>();
   let counter = 0;
@@ -74,4 +85,14 @@ export function createFileJobStore(dir: string): JobStore {
       await Promise.all(chains.values());
     },
   };
+}
+
+/**
+ * Creates `<dir>/jobs` if needed and checks the bot may write there, so an unusable data
+ * directory is told at start in one line instead of failing the first job (or the process).
+ */
+export async function prepareJobsDir(dir: string): Promise<void> {
+  const jobsDir = join(dir, 'jobs');
+  await mkdir(jobsDir, { recursive: true, mode: 0o700 });
+  await access(jobsDir, constants.W_OK | constants.X_OK);
 }

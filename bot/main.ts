@@ -2,6 +2,7 @@
 import { createClient, isJimengError } from '../src/index.ts';
 import { readBotConfig } from './config.ts';
 import { type Bot, startBot } from './index.ts';
+import { prepareJobsDir } from './job-store.ts';
 
 const STOP_GRACE_MS = 5_000;
 
@@ -22,6 +23,16 @@ try {
     fail('the provider refused JIMENG_TOKEN (unauthorized): check the API key.');
   }
   // Anything else (an unknown id, the provider briefly down) is not a reason to refuse to start.
+}
+
+const dataDir = options.dataDir ?? '.data';
+try {
+  await prepareJobsDir(dataDir);
+} catch (error) {
+  const code = (error as { code?: unknown }).code;
+  fail(
+    `BOT_DATA_DIR ${JSON.stringify(dataDir)} cannot hold the pending jobs (${typeof code === 'string' ? code : String(error)}): point it at a directory this user may write.`,
+  );
 }
 
 let bot: Bot;

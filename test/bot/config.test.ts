@@ -32,4 +32,18 @@ describe('bot configuration from the environment', () => {
       options: { pollIntervalMs: 100 },
     });
   });
+
+  it('refuses a URL that is not http(s), naming the variable but not echoing the value', () => {
+    for (const name of ['JIMENG_BASE_URL', 'DISCORD_API_URL', 'EDGE_PUBLIC_URL']) {
+      const result = readBotConfig({ ...base, [name]: 'sk-a-key-in-the-wrong-place' });
+      expect(result).toMatchObject({
+        ok: false,
+        problem: expect.stringMatching(new RegExp(`^${name} must be an http:// or https:// URL`)),
+      });
+      expect(JSON.stringify(result)).not.toContain('sk-a-key');
+    }
+    expect(readBotConfig({ ...base, JIMENG_BASE_URL: 'http://127.0.0.1:8787' })).toMatchObject({
+      ok: true,
+    });
+  });
 });

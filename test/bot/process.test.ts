@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -145,5 +145,23 @@ describe('the bot process', () => {
     expect(bot.output.stderr.trim().split('\n')).toHaveLength(1);
     expect(bot.output.stderr).toContain('refused JIMENG_TOKEN');
     expect(existsSync(join(dataDir, 'jobs'))).toBe(false);
+  });
+
+  it('a BOT_DATA_DIR it cannot use is one clear line and exit code 1, not a stack trace', async () => {
+    const notADir = join(dataDir, 'a-file');
+    await writeFile(notADir, '');
+    const bot = startBotProcess({ BOT_DATA_DIR: notADir });
+    expect(await bot.exited).toBe(1);
+    expect(bot.output.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bot.output.stderr).toContain('BOT_DATA_DIR');
+    expect(bot.output.stderr).toContain('ENOTDIR');
+  });
+
+  it('a malformed JIMENG_BASE_URL is blamed on that variable, not on Discord', async () => {
+    const bot = startBotProcess({ JIMENG_BASE_URL: 'api.gpt.ge' });
+    expect(await bot.exited).toBe(1);
+    expect(bot.output.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bot.output.stderr).toContain('JIMENG_BASE_URL must be an http:// or https:// URL');
+    expect(bot.output.stderr).not.toContain('Discord');
   });
 });
