@@ -1,4 +1,4 @@
-import type { ConcurrencyLimit, JimengClient } from '../src/index.ts';
+import type { Clock, ConcurrencyLimit, JimengClient } from '../src/index.ts';
 import type { Job } from './job.ts';
 import { jobLogFields } from './job-log-fields.ts';
 import type { JobStore } from './job-store.ts';
@@ -10,36 +10,58 @@ export interface JobSubmitOptions {
   upstream: ConcurrencyLimit;
   store: JobStore;
   logger: Logger;
+  clock: Clock;
+  /**
+   * How long a submit already sent may still run once the bot is stopping. Cut short, the
+   * provider may create (and bill) the task without its id ever reaching us; given a moment,
+   * the id is stored and the next start follows the task. Default 3 s, inside `main.ts`'s grace.
+   */
+  submitGraceMs?: number | undefined;
 }
 
 /**
  * Sends a `create` job's request to the provider and stores the task id it gets back, so the
- * job is followed (never submitted again) from then on.
+ * job is followed (never submitted again) from then on. A stop (`signal`) ends a wait for a
+ * slot at once, but a request already sent is only cut after `submitGraceMs`.
  */
 export async function submitJob(
-  { jimeng, upstream, store, logger }: JobSubmitOptions,
+  { jimeng, upstream, store, logger, clock, submitGraceMs = 3_000 }: JobSubmitOptions,
   job: Job,
   signal: AbortSignal,
   onQueued: (position: number) => void,
 ): Promise<void> {
   const request = job.create;
   if (!request) throw new Error(`Job ${job.id} has nothing to submit.`);
-  const created = await upstream.run(
-    () =>
-      jimeng.createVideo(
-        {
-          prompt: request.prompt,
-          aspectRatio: request.aspectRatio,
-          seed: request.seed,
-          imageUrls: request.imageUrl ? [request.imageUrl] : undefined,
-        },
-        { signal },
-      ),
-    { signal, onQueued },
-  );
-  job.taskId = created.taskId;
-  job.requestId = created.requestId;
-  job.phase = 'following';
-  await store.put(job);
-  logger('task_submitted', jobLogFields(job));
+  const sent = new AbortController();
+  const settled = new AbortController();
+  const cutAfterGrace = () => {
+    clock.sleep(submitGraceMs, settled.signal).then(
+      () => sent.abort(signal.reason),
+      () => {},
+    );
+  };
+  signal.addEventListener('abort', cutAfterGrace, { once: true });
+  try {
+    const created = await upstream.run(
+      () =>
+        jimeng.createVideo(
+          {
+            prompt: request.prompt,
+            aspectRatio: request.aspectRatio,
+            seed: request.seed,
+            imageUrls: request.imageUrl ? [request.imageUrl] : undefined,
+          },
+          { signal: sent.signal },
+        ),
+      { signal, onQueued },
+    );
+    job.taskId = created.taskId;
+    job.requestId = created.requestId;
+    job.phase = 'following';
+    await store.put(job);
+    logger('task_submitted', jobLogFields(job));
+  } finally {
+    signal.removeEventListener('abort', cutAfterGrace);
+    settled.abort();
+  }
 }

@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  contentOf,
   type Harness,
   isChannelPost,
   isOriginalEdit,
@@ -110,5 +111,27 @@ describe('restarts', () => {
     const again = await h.startBot();
     await again.runner.idle();
     expect(h.discord.requests.filter(uploadNamed(`${taskId}.mp4`))).toHaveLength(1);
+  });
+
+  it('a stop while a create is being submitted waits for the task id: the restart follows it, no resubmit', async () => {
+    h = await startHarness({ durationMs: 300 });
+    // The provider takes its time to accept the prompt; the stop comes meanwhile.
+    h.sim.fault({ route: 'create', kind: 'delay', ms: 500 });
+    await h.discord.sendInteraction({
+      commandName: 'jimeng',
+      subcommand: 'create',
+      options: [{ name: 'prompt', type: 3, value: 'a kite over the dunes' }],
+    });
+    await h.discord.waitFor((r) => isOriginalEdit(r) && contentOf(r).includes('Submitting'));
+    expect(h.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    await h.bot.stop();
+    const again = await h.startBot();
+    const upload = await h.discord.waitFor((r) => r.files.some((f) => /^\d+\.mp4$/.test(f.name)));
+    expect(contentOf(upload)).toContain('a kite over the dunes');
+    await again.runner.idle();
+    expect(h.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(
+      h.discord.requests.some((r) => contentOf(r).includes('restarted while submitting')),
+    ).toBe(false);
   });
 });
