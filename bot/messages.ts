@@ -74,9 +74,31 @@ export function tooLargeText(
   limitBytes: number,
   edgePublicURL: string | undefined,
 ): string {
-  const lines = [
+  return [
     `🎬 Task \`${task.id}\` is done, but the video is over this server's ${mib(limitBytes)} upload limit.`,
-  ];
+    ...videoLinkLines(task, edgePublicURL),
+  ].join('\n');
+}
+
+/** The task is done but its video could not be fetched: the links, so the video is not lost. */
+export function downloadFailedText(
+  task: Task,
+  error: unknown,
+  edgePublicURL: string | undefined,
+): string {
+  const e = error as Partial<JimengError>;
+  const why =
+    e.code === 'timeout' ? 'the download timed out' : 'the video host did not answer properly';
+  const rid = e.requestId ? ` (request id \`${e.requestId}\`)` : '';
+  return [
+    `🎬 Task \`${task.id}\` is done, but I could not fetch its video: ${why}.${rid}`,
+    ...videoLinkLines(task, edgePublicURL),
+    `For a fresh link, run \`/jimeng result task_id:${task.id}\` in a few minutes.`,
+  ].join('\n');
+}
+
+function videoLinkLines(task: Task, edgePublicURL: string | undefined): string[] {
+  const lines: string[] = [];
   if (task.videoUrl) {
     const expires = task.videoUrlExpiresAt ? Date.parse(task.videoUrlExpiresAt) : Number.NaN;
     const until = Number.isFinite(expires)
@@ -89,7 +111,7 @@ export function tooLargeText(
       `A link that keeps working: ${edgePublicURL.replace(/\/+$/, '')}/task/${task.id}/video`,
     );
   }
-  return lines.join('\n');
+  return lines;
 }
 
 export function failureText(taskId: string | null, error: unknown): string {

@@ -7,7 +7,7 @@ import {
 import type { Job } from './job.ts';
 import { jobLogFields } from './job-log-fields.ts';
 import type { Logger } from './log.ts';
-import { deliveredText, tooLargeText } from './messages.ts';
+import { deliveredText, downloadFailedText, tooLargeText } from './messages.ts';
 import type { OutgoingMessage } from './outgoing-message.ts';
 
 export interface VideoMessageOptions {
@@ -19,7 +19,10 @@ export interface VideoMessageOptions {
   edgePublicURL?: string | undefined;
 }
 
-/** The video as an `<taskId>.mp4` attachment, or the link when it is over the guild's limit. */
+/**
+ * The video as an `<taskId>.mp4` attachment, or the link when it is over the guild's limit or
+ * could not be fetched.
+ */
 export async function videoMessage(
   options: VideoMessageOptions,
   job: Job,
@@ -44,8 +47,18 @@ export async function videoMessage(
       file: { name: `${task.id}.mp4`, data: video.bytes, contentType: 'video/mp4' },
     };
   } catch (error) {
-    if (!(isJimengError(error) && error.code === 'too_large')) throw error;
-    logger('video_too_large', { ...jobLogFields(job), limit: job.attachmentSizeLimit });
-    return { content: tooLargeText(task, job.attachmentSizeLimit, options.edgePublicURL) };
+    if (signal.aborted) throw error;
+    if (isJimengError(error) && error.code === 'too_large') {
+      logger('video_too_large', { ...jobLogFields(job), limit: job.attachmentSizeLimit });
+      return { content: tooLargeText(task, job.attachmentSizeLimit, options.edgePublicURL) };
+    }
+    // The task is done: a stalled or failing video host must not read as "not finished", and
+    // the user still gets the link while it works.
+    logger('video_download_failed', {
+      ...jobLogFields(job),
+      code: isJimengError(error) ? error.code : 'internal',
+      message: error instanceof Error ? error.message : String(error),
+    });
+    return { content: downloadFailedText(task, error, options.edgePublicURL) };
   }
 }

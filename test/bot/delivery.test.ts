@@ -142,4 +142,29 @@ describe('delivery', () => {
     expect(blocked).toContain('Attach Files');
     expect(h.discord.requests.some((r) => r.path.startsWith('/channels/'))).toBe(false);
   });
+
+  it('a done task whose video download stalls is told as done, with its link, not as unfinished', async () => {
+    // 1 real ms = 1 simulated second: the 5-minute download budget runs out in 0.3 s.
+    const clock = acceleratedClock(1000);
+    h = await startHarness({
+      clock,
+      durationMs: 30_000,
+      jimeng: { timeoutMs: 600_000 },
+      bot: { pollIntervalMs: 10_000, maxPollIntervalMs: 60_000, progressIntervalMs: 30_000 },
+    });
+    h.sim.fault({ route: 'video', kind: 'hang' });
+    const taskId = h.sim.addTask();
+    await h.discord.sendInteraction(resultCommand(taskId));
+    const final = await h.discord.waitFor(
+      (r) => isOriginalEdit(r) && contentOf(r).includes('could not fetch its video'),
+      10_000,
+    );
+    const text = contentOf(final);
+    expect(text).toContain(taskId);
+    expect(text).toContain('timed out');
+    expect(text).toContain(`${h.served.url}/video/`);
+    expect(text).not.toContain('not finished');
+    await h.bot.runner.idle();
+    expect(h.logs.some((l) => l.includes('event=video_download_failed'))).toBe(true);
+  });
 });
