@@ -72,7 +72,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       ...wait,
       intervalMs: options.pollIntervalMs ?? 2_000,
       maxIntervalMs: options.maxPollIntervalMs ?? 30_000,
-      timeoutMs: options.followTimeoutMs ?? 30 * 60 * 1000,
+      // The loop is shared: it runs while anyone follows the task. Each job keeps its own
+      // follow time (job-lifecycle.ts), so a late follower is not cut off by an earlier one's.
+      timeoutMs: Number.POSITIVE_INFINITY,
     }),
   );
 
@@ -99,6 +101,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     logger,
     maxJobsPerUser: options.maxJobsPerUser ?? 3,
     progressIntervalMs: options.progressIntervalMs ?? 5_000,
+    followTimeoutMs: options.followTimeoutMs ?? 30 * 60 * 1000,
     edgePublicURL: options.edgePublicURL,
   });
   const context: CommandContext = { runner, clock, logger, interactionRest };

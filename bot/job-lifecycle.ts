@@ -1,9 +1,12 @@
 import {
   type Clock,
   type ConcurrencyLimit,
+  type FollowOptions,
   isJimengError,
   type JimengClient,
+  type Task,
   type TaskWatcher,
+  TimeoutError,
 } from '../src/index.ts';
 import { missingPermissions } from './channel-permissions.ts';
 import type { Deliverer } from './deliverer.ts';
@@ -38,6 +41,8 @@ export interface JobLifecycleOptions {
   clock: Clock;
   logger: Logger;
   progressIntervalMs: number;
+  /** How long this job follows its task, from when it starts following, before giving up. */
+  followTimeoutMs: number;
   downloadTimeoutMs?: number | undefined;
   edgePublicURL?: string | undefined;
 }
@@ -96,7 +101,7 @@ export function createJobLifecycle(options: JobLifecycleOptions): RunJob {
       if (!taskId) throw new Error(`Job ${job.id} has no task id.`);
       state.progress = { kind: 'following', status: null };
       reporter.update();
-      const task = await watcher.follow(taskId, {
+      const task = await followWithin(watcher, clock, options.followTimeoutMs, taskId, {
         signal,
         onUpdate: (update) => {
           job.requestId = update.requestId ?? job.requestId;
@@ -147,4 +152,35 @@ export function createJobLifecycle(options: JobLifecycleOptions): RunJob {
     }
     return true;
   };
+}
+
+/**
+ * Follows the task for this job's own `timeoutMs`, then leaves the shared loop with a
+ * `TimeoutError`; the loop itself goes on for anyone who joined later.
+ */
+async function followWithin(
+  watcher: TaskWatcher,
+  clock: Clock,
+  timeoutMs: number,
+  taskId: string,
+  { signal, onUpdate }: FollowOptions & { signal: AbortSignal },
+): Promise<Task> {
+  const leave = new AbortController();
+  const onStop = () => leave.abort(signal.reason);
+  if (signal.aborted) onStop();
+  else signal.addEventListener('abort', onStop, { once: true });
+  const cancel = clock.schedule(timeoutMs, () =>
+    leave.abort(
+      new TimeoutError(
+        `Stopped waiting for task ${taskId} after ${Math.round(timeoutMs / 60_000)} min. The task may still finish: query it again later.`,
+        { taskId },
+      ),
+    ),
+  );
+  try {
+    return await watcher.follow(taskId, { signal: leave.signal, onUpdate });
+  } finally {
+    cancel();
+    signal.removeEventListener('abort', onStop);
+  }
 }

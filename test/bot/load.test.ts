@@ -86,4 +86,26 @@ describe('load', () => {
     await h.bot.runner.idle();
     expect(h.discord.requests.filter((r) => r.files.length > 0)).toHaveLength(2);
   });
+
+  it('a user joining a task someone else has followed for a while gets the whole follow time', async () => {
+    // The task takes 3 s; each follower is followed for 2.7 s from when they asked.
+    h = await startHarness({
+      bot: { followTimeoutMs: 2_700, pollIntervalMs: 100, maxPollIntervalMs: 100 },
+    });
+    const taskId = h.sim.addTask({ durationMs: 3_000 });
+    const a = await h.discord.sendInteraction(result(taskId, '1200000000000000031'));
+    // The second user asks once the task is generating (after 20% of its time, 0.6 s).
+    await h.discord.waitFor(
+      (r) => r.path.includes(a.token) && contentOf(r).includes('Generating the video'),
+    );
+    const b = await h.discord.sendInteraction(result(taskId, '1200000000000000032'));
+    const upload = await h.discord.waitFor(uploadNamed(`${taskId}.mp4`), 5_000);
+    expect(upload.path).toContain(b.token);
+    // The first user's own time ran out before the task was done: they are told so.
+    const gaveUp = h.discord.requests.find(
+      (r) => r.path.includes(a.token) && contentOf(r).includes('stopped watching'),
+    );
+    expect(gaveUp).toBeDefined();
+    await h.bot.runner.idle();
+  });
 });
