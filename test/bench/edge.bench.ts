@@ -13,7 +13,7 @@ const TOKEN = SIMULATOR_TOKEN;
 const KEY = 'bench-key';
 const CONCURRENCY = 16;
 const REQUESTS_PER_ROUND = 400;
-// EDGE_BENCH_ROUNDS=20 reproduces a 500 ("code had hung") in the one-running-task scenario:
+// EDGE_BENCH_ROUNDS=20 reproduces a known 500 ("code had hung") in the one-running-task row:
 // see docs/edge.md, Benchmark.
 const ROUNDS = Number(process.env.EDGE_BENCH_ROUNDS ?? 10);
 
