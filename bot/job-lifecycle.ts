@@ -85,7 +85,7 @@ export function createJobLifecycle(options: JobLifecycleOptions): RunJob {
         return true;
       }
       if (job.phase === 'submitting') {
-        if (resumed) {
+        if (resumed && job.submitSent !== false) {
           // Submitting is billed and not idempotent: never send it again on our own.
           await reporter.close();
           await postFinal(options, job, { content: interruptedSubmitText() });

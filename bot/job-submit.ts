@@ -43,8 +43,10 @@ export async function submitJob(
   signal.addEventListener('abort', cutAfterGrace, { once: true });
   try {
     const created = await upstream.run(
-      () =>
-        jimeng.createVideo(
+      async () => {
+        job.submitSent = true;
+        await store.put(job);
+        return jimeng.createVideo(
           {
             prompt: request.prompt,
             aspectRatio: request.aspectRatio,
@@ -52,7 +54,8 @@ export async function submitJob(
             imageUrls: request.imageUrl ? [request.imageUrl] : undefined,
           },
           { signal: sent.signal },
-        ),
+        );
+      },
       { signal, onQueued },
     );
     job.taskId = created.taskId;

@@ -20,6 +20,12 @@ export interface Job {
   taskId: string | null;
   create: CreateRequest | null;
   phase: 'submitting' | 'following' | 'delivering';
+  /**
+   * A `create` stays `false` while it waits for a slot: nothing has reached the provider, so a
+   * restart may submit it. Set (and stored) just before the request leaves; a job stored
+   * without it (older versions) counts as sent, since submitting twice is billed twice.
+   */
+  submitSent?: boolean | undefined;
   userId: string;
   channelId: string;
   guildId: string | null;

@@ -167,6 +167,7 @@ async function startJob(
     taskId,
     create: request,
     phase: kind === 'create' ? 'submitting' : 'following',
+    submitSent: kind === 'create' ? false : undefined,
     userId: interaction.user.id,
     channelId: interaction.channelId,
     guildId: interaction.guildId,

@@ -134,4 +134,31 @@ describe('restarts', () => {
       h.discord.requests.some((r) => contentOf(r).includes('restarted while submitting')),
     ).toBe(false);
   });
+
+  it('a create still waiting for a slot when the bot stops is submitted after the restart', async () => {
+    h = await startHarness({ durationMs: 300, bot: { maxInFlight: 1 } });
+    h.sim.fault({ route: 'create', kind: 'delay', ms: 500 });
+    const create = (userId: string, prompt: string) => ({
+      commandName: 'jimeng',
+      subcommand: 'create',
+      options: [{ name: 'prompt', type: 3, value: prompt }],
+      userId,
+    });
+    await h.discord.sendInteraction(create('1200000000000000041', 'first in line'));
+    await h.discord.waitFor((r) => r.path.startsWith('/interactions/'));
+    await h.discord.sendInteraction(create('1200000000000000042', 'second in line'));
+    await h.discord.waitFor((r) => isOriginalEdit(r) && contentOf(r).includes('number 1 in line'));
+    await h.bot.stop();
+    // Only the first prompt reached the provider; the second never left the queue.
+    expect(h.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    const again = await h.startBot();
+    await again.runner.idle();
+    const videos = h.discord.requests.filter((r) => r.files.some((f) => /\.mp4$/.test(f.name)));
+    expect(videos.map(contentOf).join('\n')).toContain('second in line');
+    expect(videos).toHaveLength(2);
+    expect(h.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+    expect(
+      h.discord.requests.some((r) => contentOf(r).includes('restarted while submitting')),
+    ).toBe(false);
+  });
 });
