@@ -1,6 +1,6 @@
 // `npm run bot:register`: sends the slash command definitions to Discord, globally, or to one
 // guild when DISCORD_GUILD_ID is set (guild commands update at once; global ones may take a while).
-import { REST, Routes } from 'discord.js';
+import { REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import { commands } from './commands/index.ts';
 
 function fail(line: string): never {
@@ -11,6 +11,11 @@ function fail(line: string): never {
 const token = process.env.DISCORD_TOKEN?.trim();
 if (!token) fail('DISCORD_TOKEN is not set: put the bot token in the environment.');
 const guildId = process.env.DISCORD_GUILD_ID?.trim() || undefined;
+if (guildId !== undefined && !/^\d{17,20}$/.test(guildId)) {
+  fail(
+    'DISCORD_GUILD_ID must be a server id, a long number: with Developer Mode on, right-click the server > Copy Server ID.',
+  );
+}
 const api = process.env.DISCORD_API_URL?.trim() || undefined;
 
 const rest = new REST(api ? { api } : {}).setToken(token);
@@ -26,7 +31,12 @@ try {
     `Registered ${saved.length} command(s) ${guildId ? `in guild ${guildId}` : 'globally'}: ${body.map((c) => `/${c.name}`).join(', ')}`,
   );
 } catch (error) {
-  const e = error as { status?: unknown; message?: unknown };
+  const e = error as { status?: unknown; code?: unknown; message?: unknown };
   if (e.status === 401) fail('Discord refused DISCORD_TOKEN (401 Unauthorized).');
+  if (guildId && e.code === RESTJSONErrorCodes.MissingAccess) {
+    fail(
+      `Discord refused to register in guild ${guildId} (Missing Access): the bot is not in that server, or was invited without the applications.commands scope. Invite it with the bot and applications.commands scopes (docs/bot.md, Setup), or check DISCORD_GUILD_ID.`,
+    );
+  }
   fail(`registration failed: ${String(e.message ?? error)}`);
 }

@@ -61,4 +61,36 @@ describe('npm run bot:register', () => {
     const put = discord.requests.find((r) => r.method === 'PUT');
     expect(put?.path).toBe(`/applications/${discord.applicationId}/commands`);
   });
+
+  it('a guild the bot was not invited to is one line saying how to invite it', async () => {
+    discord = await startFakeDiscord();
+    const failed = await run(NODE, ['bot/register.ts'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DISCORD_TOKEN: discord.token,
+        DISCORD_API_URL: discord.apiURL,
+        DISCORD_GUILD_ID: '1100000000000000999',
+      },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect('code' in failed && failed.code).toBe(1);
+    const stderr = 'stderr' in failed ? failed.stderr : '';
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('1100000000000000999');
+    expect(stderr).toContain('applications.commands');
+  });
+
+  it('a DISCORD_GUILD_ID that is not a server id is refused before calling Discord', async () => {
+    discord = await startFakeDiscord();
+    const failed = await run(NODE, ['bot/register.ts'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DISCORD_TOKEN: discord.token,
+        DISCORD_API_URL: discord.apiURL,
+        DISCORD_GUILD_ID: 'My Server',
+      },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect('code' in failed && failed.code).toBe(1);
+    expect('stderr' in failed ? failed.stderr : '').toContain('DISCORD_GUILD_ID');
+    expect(discord.requests).toHaveLength(0);
+  });
 });

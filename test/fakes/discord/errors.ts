@@ -15,6 +15,8 @@ export class DiscordHTTPError extends Error {
 export const discordErrors = {
   unauthorized: () => new DiscordHTTPError(401, 0, '401: Unauthorized'),
   notFound: () => new DiscordHTTPError(404, 0, '404: Not Found'),
+  /** What Discord answers for a guild the application is not in (or lacks applications.commands). */
+  missingAccess: () => new DiscordHTTPError(403, 50001, 'Missing Access'),
   unknownChannel: () => new DiscordHTTPError(404, 10003, 'Unknown Channel'),
   unknownMessage: () => new DiscordHTTPError(404, 10008, 'Unknown Message'),
   unknownWebhook: () => new DiscordHTTPError(404, 10015, 'Unknown Webhook'),

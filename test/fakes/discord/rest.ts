@@ -90,8 +90,13 @@ function routes({ world, gatewayURL, store }: RestOptions): Route[] {
     verify_key: '',
     summary: '',
   };
-  const commandScope = (ctx: Context) =>
-    ctx.params.guild ? `guild:${ctx.params.guild}` : 'global';
+  // Guild commands exist only where the application was invited with applications.commands;
+  // elsewhere Discord answers 403 50001 Missing Access.
+  const commandScope = (ctx: Context) => {
+    if (ctx.params.guild === undefined) return 'global';
+    if (ctx.params.guild !== world.guildId) throw discordErrors.missingAccess();
+    return `guild:${ctx.params.guild}`;
+  };
 
   return [
     route('GET', '/gateway', () => ok(gateway)),
