@@ -11,13 +11,14 @@ import {
 import { missingPermissions } from './channel-permissions.ts';
 import type { Deliverer } from './deliverer.ts';
 import { failureReply } from './failure-reply.ts';
-import { postFinal } from './final-post.ts';
+import { type LinkReason, postFinal } from './final-post.ts';
 import type { Job } from './job.ts';
 import { jobLogFields as fields } from './job-log-fields.ts';
 import type { JobStore } from './job-store.ts';
 import { submitJob } from './job-submit.ts';
 import type { Logger } from './log.ts';
 import {
+  cannotAttachText,
   interruptedSubmitText,
   missingPermissionsText,
   type Progress,
@@ -117,9 +118,12 @@ export function createJobLifecycle(options: JobLifecycleOptions): RunJob {
       const message = await videoMessage(options, job, task, signal);
       await reporter.close();
       await markDelivering();
-      const linkOnly = {
-        content: tooLargeText(task, job.attachmentSizeLimit, options.edgePublicURL),
-      };
+      const linkOnly = (why: LinkReason) => ({
+        content:
+          why === 'too_large'
+            ? tooLargeText(task, job.attachmentSizeLimit, options.edgePublicURL)
+            : cannotAttachText(task, options.edgePublicURL),
+      });
       const delivery = await postFinal(options, job, message, linkOnly);
       logger('job_delivered', {
         ...fields(job),

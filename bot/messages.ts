@@ -80,6 +80,14 @@ export function tooLargeText(
   ].join('\n');
 }
 
+/** The video is ready but the channel, the only way left, takes no files from the bot. */
+export function cannotAttachText(task: Task, edgePublicURL: string | undefined): string {
+  return [
+    `🎬 Task \`${task.id}\` is done, but I may not attach files in this channel (a moderator can grant me Attach Files).`,
+    ...videoLinkLines(task, edgePublicURL),
+  ].join('\n');
+}
+
 /** The task is done but its video could not be fetched: the links, so the video is not lost. */
 export function downloadFailedText(
   task: Task,
@@ -183,7 +191,11 @@ export function interruptedSubmitText(): string {
 
 export function missingPermissionsText(taskId: string | null, missing: string[]): string {
   const task = taskId ? `task \`${taskId}\`` : 'your video';
-  return `⚠️ I lack ${missing.join(', ')} in this channel. If ${task} takes longer than 15 minutes I cannot post it here; ask a moderator to grant ${missing.length === 1 ? 'it' : 'them'}.`;
+  const what =
+    missing.length === 1 && missing[0] === 'Attach Files'
+      ? 'can only post a link to it here, not the video'
+      : 'cannot post it here';
+  return `⚠️ I lack ${missing.join(', ')} in this channel. If ${task} takes longer than 15 minutes I ${what}; ask a moderator to grant ${missing.length === 1 ? 'it' : 'them'}.`;
 }
 
 export function invalidOptionText(message: string): string {

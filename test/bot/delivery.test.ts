@@ -121,10 +121,10 @@ describe('delivery', () => {
     expect(post.status).toBe(200);
   });
 
-  it('without Attach Files in the channel, a late delivery is logged as blocked and the user was warned', async () => {
+  it('without Send Messages in the channel, a late delivery is logged as blocked and the user was warned', async () => {
     h = await startHarness({ durationMs: 600 });
     const taskId = h.sim.addTask();
-    const perms = PermissionBits.ViewChannel | PermissionBits.SendMessages;
+    const perms = PermissionBits.ViewChannel;
     const { token } = await h.discord.sendInteraction({
       commandName: 'jimeng',
       subcommand: 'result',
@@ -166,5 +166,31 @@ describe('delivery', () => {
     expect(text).not.toContain('not finished');
     await h.bot.runner.idle();
     expect(h.logs.some((l) => l.includes('event=video_download_failed'))).toBe(true);
+  });
+
+  it('without Attach Files, a late delivery posts the link in the channel instead of nothing', async () => {
+    h = await startHarness({ durationMs: 600 });
+    const taskId = h.sim.addTask();
+    const perms = PermissionBits.ViewChannel | PermissionBits.SendMessages;
+    const { token } = await h.discord.sendInteraction({
+      ...resultCommand(taskId),
+      userId: '1200000000000000051',
+      appPermissions: perms.toString(),
+    });
+    const warned = await h.discord.waitFor(
+      (r) => isOriginalEdit(r) && contentOf(r).includes('Attach Files'),
+    );
+    expect(contentOf(warned)).toContain('link');
+    h.discord.expireInteractionToken(token);
+    const post = await h.discord.waitFor(isChannelPost(h.discord.channelId));
+    expect(post.status).toBe(200);
+    expect(post.files).toHaveLength(0);
+    const text = contentOf(post);
+    expect(text).toMatch(/^<@1200000000000000051> /);
+    expect(text).toContain(taskId);
+    expect(text).toContain('Attach Files');
+    expect(text).toContain(`${h.served.url}/video/`);
+    await h.bot.runner.idle();
+    expect(h.logs.some((l) => l.includes('event=delivery_blocked'))).toBe(false);
   });
 });
