@@ -10,6 +10,8 @@ type NumericOption =
   | 'progressIntervalMs'
   | 'followTimeoutMs';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export type Env = Record<string, string | undefined>;
 
 export type BotConfig = { ok: true; options: BotOptions } | { ok: false; problem: string };
@@ -68,6 +70,14 @@ export function readBotConfig(env: Env): BotConfig {
       return {
         ok: false,
         problem: `${name} must be a positive integer, got ${JSON.stringify(raw)}.`,
+      };
+    }
+    // Timers take at most 2^31-1 ms (24.8 days); a longer one fires at once, so a "never
+    // give up" follow time would give up immediately and a long edit interval would spin.
+    if (name.endsWith('_MS') && value > MAX_TIMER_MS) {
+      return {
+        ok: false,
+        problem: `${name} must be at most ${MAX_TIMER_MS} ms (24 days), got ${value}.`,
       };
     }
     if ((key === 'pollIntervalMs' || key === 'maxPollIntervalMs') && value < MIN_INTERVAL_MS) {

@@ -173,14 +173,18 @@ async function followWithin(
   const onStop = () => leave.abort(signal.reason);
   if (signal.aborted) onStop();
   else signal.addEventListener('abort', onStop, { once: true });
-  const cancel = clock.schedule(timeoutMs, () =>
-    leave.abort(
-      new TimeoutError(
-        `Stopped waiting for task ${taskId} after ${Math.round(timeoutMs / 60_000)} min. The task may still finish: query it again later.`,
-        { taskId },
-      ),
-    ),
-  );
+  // A timer past 2^31-1 ms would fire at once: that long means no limit of this job's own.
+  const cancel =
+    timeoutMs > 2 ** 31 - 1
+      ? () => {}
+      : clock.schedule(timeoutMs, () =>
+          leave.abort(
+            new TimeoutError(
+              `Stopped waiting for task ${taskId} after ${Math.round(timeoutMs / 60_000)} min. The task may still finish: query it again later.`,
+              { taskId },
+            ),
+          ),
+        );
   try {
     return await watcher.follow(taskId, { signal: leave.signal, onUpdate });
   } finally {

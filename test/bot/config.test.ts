@@ -46,4 +46,15 @@ describe('bot configuration from the environment', () => {
       ok: true,
     });
   });
+
+  it('refuses a duration longer than a timer can wait, which would fire at once', () => {
+    expect(readBotConfig({ ...base, BOT_FOLLOW_TIMEOUT_MS: '9999999999' })).toMatchObject({
+      ok: false,
+      problem: 'BOT_FOLLOW_TIMEOUT_MS must be at most 2147483647 ms (24 days), got 9999999999.',
+    });
+    expect(readBotConfig({ ...base, BOT_FOLLOW_TIMEOUT_MS: '86400000' })).toMatchObject({
+      ok: true,
+      options: { followTimeoutMs: 86_400_000 },
+    });
+  });
 });

@@ -55,4 +55,13 @@ describe('every outcome ends in a message naming the task', () => {
     expect(contentOf(progress)).toMatch(new RegExp(`Task \`${taskId}\`.*\\(0 s\\)`));
     await h.bot.runner.idle();
   });
+
+  it('a follow time longer than a timer can hold is no reason to give up at once', async () => {
+    h = await startHarness({ bot: { followTimeoutMs: 10_000_000_000 } });
+    const taskId = h.sim.addTask();
+    await h.discord.sendInteraction(resultCommand(taskId));
+    await h.discord.waitFor((r) => r.files.some((f) => f.name === `${taskId}.mp4`));
+    await h.bot.runner.idle();
+    expect(h.discord.requests.some((r) => contentOf(r).includes('stopped watching'))).toBe(false);
+  });
 });
