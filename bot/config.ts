@@ -34,6 +34,20 @@ export function readBotConfig(env: Env): BotConfig {
         "JIMENG_TOKEN is not set: put the provider's API key (Bearer token) in the environment.",
     };
   }
+  // A header pasted whole ("Bot …", "Bearer …") would be sent with a second prefix and refused
+  // as a wrong token, sending the admin to copy the same value again.
+  if (/^bot\s/i.test(discordToken)) {
+    return {
+      ok: false,
+      problem: 'DISCORD_TOKEN starts with "Bot ": set the token alone, without that prefix.',
+    };
+  }
+  if (/^bearer\s/i.test(jimengToken)) {
+    return {
+      ok: false,
+      problem: 'JIMENG_TOKEN starts with "Bearer ": set the API key alone, without that prefix.',
+    };
+  }
   const numbers: [NumericOption, string][] = [
     ['maxInFlight', 'BOT_MAX_IN_FLIGHT'],
     ['maxDownloads', 'BOT_MAX_DOWNLOADS'],

@@ -10,6 +10,9 @@ function fail(line: string): never {
 
 const token = process.env.DISCORD_TOKEN?.trim();
 if (!token) fail('DISCORD_TOKEN is not set: put the bot token in the environment.');
+if (/^bot\s/i.test(token)) {
+  fail('DISCORD_TOKEN starts with "Bot ": set the token alone, without that prefix.');
+}
 const guildId = process.env.DISCORD_GUILD_ID?.trim() || undefined;
 if (guildId !== undefined && !/^\d{17,20}$/.test(guildId)) {
   fail(

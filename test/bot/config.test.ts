@@ -57,4 +57,18 @@ describe('bot configuration from the environment', () => {
       options: { followTimeoutMs: 86_400_000 },
     });
   });
+
+  it('a token pasted with its header prefix is named, not sent and refused as wrong', () => {
+    const discord = readBotConfig({ ...base, DISCORD_TOKEN: 'Bot MTIz.secret-part' });
+    expect(discord).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^DISCORD_TOKEN starts with "Bot ": set the token alone/),
+    });
+    const jimeng = readBotConfig({ ...base, JIMENG_TOKEN: 'Bearer sk-secret-part' });
+    expect(jimeng).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^JIMENG_TOKEN starts with "Bearer ": set the API key alone/),
+    });
+    expect(JSON.stringify([discord, jimeng])).not.toContain('secret-part');
+  });
 });

@@ -93,4 +93,18 @@ describe('npm run bot:register', () => {
     expect('stderr' in failed ? failed.stderr : '').toContain('DISCORD_GUILD_ID');
     expect(discord.requests).toHaveLength(0);
   });
+
+  it('a token pasted with "Bot " in front is named before calling Discord', async () => {
+    discord = await startFakeDiscord();
+    const failed = await run(NODE, ['bot/register.ts'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DISCORD_TOKEN: `Bot ${discord.token}`,
+        DISCORD_API_URL: discord.apiURL,
+      },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect('code' in failed && failed.code).toBe(1);
+    expect('stderr' in failed ? failed.stderr : '').toContain('without that prefix');
+    expect(discord.requests).toHaveLength(0);
+  });
 });
