@@ -2,11 +2,12 @@ import {
   createClient,
   DEFAULT_BASE_URL,
   type JimengClient,
-  singleFlight,
   type Task,
+  TimeoutError,
 } from '../src/index.ts';
 import type { Env } from './env.ts';
 import type { Settings } from './settings.ts';
+import { sharedFlight } from './shared-flight.ts';
 
 /** The provider as this isolate sees it: one client and one in-flight query per task id. */
 export interface Upstream {
@@ -36,7 +37,14 @@ export function upstreamFor(env: Env, settings: Settings): Upstream {
     }),
     baseURL,
     redact: (text) => (token ? text.split(token).join('[redacted]') : text),
-    flight: singleFlight<string, Task>(),
+    // The query's own deadline normally ends it first, with the provider's last answer.
+    flight: sharedFlight<string, Task>(
+      settings.upstreamTimeoutMs + 1_000,
+      (id) =>
+        new TimeoutError(`The provider did not answer in time while querying task ${id}.`, {
+          taskId: id,
+        }),
+    ),
   };
   current = { env, upstream };
   return upstream;

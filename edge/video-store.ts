@@ -1,10 +1,19 @@
-import { type JimengClient, singleFlight, type Task } from '../src/index.ts';
+import { type JimengClient, type Task, TimeoutError } from '../src/index.ts';
 import { MAX_VIDEO_BYTES } from './settings.ts';
+import { sharedFlight } from './shared-flight.ts';
 
 const keyFor = (taskId: string) => `videos/${taskId}.mp4`;
 
+const DOWNLOAD_TIMEOUT_MS = 60_000;
+
 /** A copy in progress is joined, not repeated, by other requests for the same video. */
-const copying = singleFlight<string, void>();
+const copying = sharedFlight<string, void>(
+  DOWNLOAD_TIMEOUT_MS + 30_000,
+  (id) =>
+    new TimeoutError(`Copying the video of task ${id} to storage did not finish in time.`, {
+      taskId: id,
+    }),
+);
 
 /**
  * Copies the finished video into R2 once. The provider's link dies about an hour after the
@@ -16,7 +25,7 @@ export function storeVideo(bucket: R2Bucket, client: JimengClient, task: Task): 
     if (await bucket.head(keyFor(task.id))) return;
     const video = await client.downloadVideo(task, {
       maxBytes: MAX_VIDEO_BYTES,
-      timeoutMs: 60_000,
+      timeoutMs: DOWNLOAD_TIMEOUT_MS,
     });
     await bucket.put(keyFor(task.id), video.bytes, {
       httpMetadata: {

