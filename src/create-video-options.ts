@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { InvalidRequestError } from './errors.ts';
 
 /** The provider's limit, counted in characters as people count them (code points). */
 export const MAX_PROMPT_LENGTH = 150;
@@ -62,4 +63,30 @@ export function hasImages(options: {
   imagesBase64?: string[] | undefined;
 }) {
   return Boolean(options.imageUrls?.length || options.imagesBase64?.length);
+}
+
+/**
+ * The options as they will be sent, or an `InvalidRequestError` saying in one sentence what is
+ * wrong: the client and the edge's `POST /tasks` refuse input in the same words.
+ */
+export function parseCreateVideoOptions(
+  input: unknown,
+): v.InferOutput<typeof CreateVideoOptionsSchema> {
+  // abortPipeEarly: one reason per field is enough ("not a URL", not also "not http").
+  const parsed = v.safeParse(CreateVideoOptionsSchema, input, { abortPipeEarly: true });
+  if (!parsed.success) {
+    throw new InvalidRequestError(`Invalid video request: ${describeIssues(parsed.issues)}.`);
+  }
+  return parsed.output;
+}
+
+/** "prompt must be at most 150 characters; imageUrls.0: each image URL must be an absolute URL". */
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .map((issue) => {
+      const path = v.getDotPath(issue);
+      const named = path === null || issue.message.includes(path.split('.')[0] ?? path);
+      return named ? issue.message : `${path}: ${issue.message}`;
+    })
+    .join('; ');
 }

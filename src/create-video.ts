@@ -1,12 +1,11 @@
-import * as v from 'valibot';
 import { type ClientContext, responseContext } from './client-context.ts';
 import {
   type CreateVideoOptions,
-  CreateVideoOptionsSchema,
   hasImages,
+  parseCreateVideoOptions,
 } from './create-video-options.ts';
 import type { Deadline } from './deadline.ts';
-import { InvalidRequestError, isJimengError, UpstreamError } from './errors.ts';
+import { isJimengError, UpstreamError } from './errors.ts';
 import { readEnvelope } from './upstream-response.ts';
 import { withRetries } from './with-retries.ts';
 
@@ -22,12 +21,7 @@ export function createVideo(
   deadline: Deadline,
   timeoutMs: number,
 ): Promise<CreatedTask> {
-  // abortPipeEarly: one reason per field is enough ("not a URL", not also "not http").
-  const parsed = v.safeParse(CreateVideoOptionsSchema, input, { abortPipeEarly: true });
-  if (!parsed.success) {
-    throw new InvalidRequestError(`Invalid video request: ${describeIssues(parsed.issues)}.`);
-  }
-  const o = parsed.output;
+  const o = parseCreateVideoOptions(input);
   const path = hasImages(o) ? '/task/jimeng/image2video' : '/task/jimeng/text2video';
   const body = {
     prompt: o.prompt,
@@ -71,17 +65,6 @@ export function createVideo(
     }
     throw error;
   });
-}
-
-/** "prompt must be at most 150 characters; imageUrls.0: each image URL must be an absolute URL". */
-function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  return issues
-    .map((issue) => {
-      const path = v.getDotPath(issue);
-      const named = path === null || issue.message.includes(path.split('.')[0] ?? path);
-      return named ? issue.message : `${path}: ${issue.message}`;
-    })
-    .join('; ');
 }
 
 /** The id is a JSON string; should it ever come as a number, read its digits from the text. */

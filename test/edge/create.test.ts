@@ -50,8 +50,17 @@ describe('POST /tasks', () => {
       const { error } = await response.json();
       expect(error.code).toBe('invalid_request');
       expect(error.message).toMatch(/prompt|aspectRatio|extra|key/i);
+      // One plain sentence, as the client says it: no console summary (×, →).
+      expect(error.message).not.toMatch(/[×→\n]/);
     }
     expect(edge.sim.requests.length).toBe(before);
+  });
+
+  it('a refused body gets the same words over HTTP as from createVideo', async () => {
+    const response = await post({ prompt: 'x'.repeat(151) });
+    expect((await response.json()).error.message).toBe(
+      'Invalid video request: prompt must be at most 150 characters.',
+    );
   });
 
   it('400 for malformed JSON and for a body that is not JSON', async () => {
