@@ -6,8 +6,8 @@ import { singleFlight } from '../src/index.ts';
  * A request whose only pending work is a promise that another request's I/O settles has, as
  * far as workerd can tell, nothing left to wait for. Under sustained load the runtime cancels
  * such requests as hung ("your Worker's code had hung", a 500 to 15 of 16 concurrent callers
- * of one task, reproduced in Miniflare after about 18,000 requests). A timer of each caller's
- * own keeps it waiting, and bounds the wait: past `maxWaitMs` it rejects with `onTimeout()`.
+ * of one task, reproduced in Miniflare after about 18,000 requests). A timer of its own keeps
+ * a joining caller waiting, and bounds its wait: past `maxWaitMs` it rejects with `onTimeout()`.
  */
 export function sharedFlight<K, V>(
   maxWaitMs: number,
@@ -15,10 +15,17 @@ export function sharedFlight<K, V>(
 ): (key: K, run: () => Promise<V>) => Promise<V> {
   const flight = singleFlight<K, V>();
   return (key, run) => {
+    let leading = false;
+    const shared = flight(key, () => {
+      leading = true;
+      return run();
+    });
+    // The caller that runs the query waits on its own I/O: only those joining it need a timer.
+    if (leading) return shared;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ownTimer = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(onTimeout(key)), maxWaitMs);
     });
-    return Promise.race([flight(key, run), ownTimer]).finally(() => clearTimeout(timer));
+    return Promise.race([shared, ownTimer]).finally(() => clearTimeout(timer));
   };
 }
