@@ -43,6 +43,8 @@ function describeProblem(id: string): string | undefined {
   // Zero-width spaces and direction marks come along when an id is copied from a chat or a page:
   // the id looks right, and the provider would answer not_found.
   if (/\p{Cf}/u.test(id)) return 'it contains invisible characters (pasted along with it?)';
+  // Chat apps and the bot show ids as `code`: a copy on a phone often takes the marks along.
+  if (/[`'"]/.test(id)) return 'it contains quotes or backticks (copied along with it?)';
   if (id.includes('/') || id.includes('\\')) return 'it contains a slash';
   if (id.includes('..')) return 'it contains ".."';
   // A URL parser reads /task/. as /task/: the query would go to another route.

@@ -21,6 +21,8 @@ describe('task ids', () => {
     ['1\u0085', 'control'], // C1 control
     ['14117763723766220057\u200b', 'invisible'], // a zero-width space, pasted from a chat
     ['\u202e14117763723766220057', 'invisible'], // a right-to-left override
+    ['`14117763723766220057`', 'backticks'], // copied with Discord's code formatting
+    ['"14117763723766220057"', 'quotes'],
     ['1\n', 'whitespace'],
     ['1?x=2', 'URL syntax'],
     ['1#x', 'URL syntax'],
