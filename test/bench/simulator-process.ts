@@ -11,6 +11,8 @@ if (process.argv[2] === '--serve') {
     createSimulator({ durationMs: Number(process.argv[3] ?? 8000) }),
   );
   console.log(server.url);
+  // The parent holds our stdin open: when it dies (a bench killed mid-run), so do we.
+  process.stdin.on('end', () => process.exit(0)).resume();
 }
 
 export async function startSimulatorProcess(durationMs = 8000) {
@@ -18,7 +20,7 @@ export async function startSimulatorProcess(durationMs = 8000) {
     process.execPath,
     [fileURLToPath(import.meta.url), '--serve', String(durationMs)],
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
