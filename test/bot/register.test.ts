@@ -13,6 +13,26 @@ afterEach(async () => {
   await discord?.close();
 });
 
+/** `bot/register.ts` against the fake Discord, with `env` on top; its exit code, never a throw. */
+async function register(env: Record<string, string> = {}) {
+  const base = {
+    PATH: process.env.PATH ?? '',
+    DISCORD_TOKEN: discord.token,
+    DISCORD_API_URL: discord.apiURL,
+  };
+  try {
+    const { stdout, stderr } = await run(NODE, ['bot/register.ts'], { env: { ...base, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const {
+      code,
+      stdout = '',
+      stderr = '',
+    } = error as { code: number; stdout?: string; stderr?: string };
+    return { code, stdout, stderr };
+  }
+}
+
 interface Option {
   name: string;
   type: number;
@@ -24,14 +44,8 @@ interface Option {
 describe('npm run bot:register', () => {
   it('registers /jimeng in one guild with its limits in the definition', async () => {
     discord = await startFakeDiscord();
-    const { stdout } = await run(NODE, ['bot/register.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        DISCORD_TOKEN: discord.token,
-        DISCORD_API_URL: discord.apiURL,
-        DISCORD_GUILD_ID: discord.guildId,
-      },
-    });
+    const { code, stdout } = await register({ DISCORD_GUILD_ID: discord.guildId });
+    expect(code).toBe(0);
     expect(stdout).toContain(`in guild ${discord.guildId}`);
     const put = discord.requests.find((r) => r.method === 'PUT');
     expect(put?.path).toBe(
@@ -51,29 +65,16 @@ describe('npm run bot:register', () => {
 
   it('registers globally without DISCORD_GUILD_ID', async () => {
     discord = await startFakeDiscord();
-    await run(NODE, ['bot/register.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        DISCORD_TOKEN: discord.token,
-        DISCORD_API_URL: discord.apiURL,
-      },
-    });
+    expect((await register()).code).toBe(0);
     const put = discord.requests.find((r) => r.method === 'PUT');
     expect(put?.path).toBe(`/applications/${discord.applicationId}/commands`);
   });
 
   it('a guild the bot was not invited to is one line saying how to invite it', async () => {
     discord = await startFakeDiscord();
-    const failed = await run(NODE, ['bot/register.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        DISCORD_TOKEN: discord.token,
-        DISCORD_API_URL: discord.apiURL,
-        DISCORD_GUILD_ID: '1100000000000000999',
-      },
-    }).catch((error: { code: number; stderr: string }) => error);
-    expect('code' in failed && failed.code).toBe(1);
-    const stderr = 'stderr' in failed ? failed.stderr : '';
+    const failed = await register({ DISCORD_GUILD_ID: '1100000000000000999' });
+    expect(failed.code).toBe(1);
+    const { stderr } = failed;
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain('1100000000000000999');
     expect(stderr).toContain('applications.commands');
@@ -81,30 +82,17 @@ describe('npm run bot:register', () => {
 
   it('a DISCORD_GUILD_ID that is not a server id is refused before calling Discord', async () => {
     discord = await startFakeDiscord();
-    const failed = await run(NODE, ['bot/register.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        DISCORD_TOKEN: discord.token,
-        DISCORD_API_URL: discord.apiURL,
-        DISCORD_GUILD_ID: 'My Server',
-      },
-    }).catch((error: { code: number; stderr: string }) => error);
-    expect('code' in failed && failed.code).toBe(1);
-    expect('stderr' in failed ? failed.stderr : '').toContain('DISCORD_GUILD_ID');
+    const failed = await register({ DISCORD_GUILD_ID: 'My Server' });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('DISCORD_GUILD_ID');
     expect(discord.requests).toHaveLength(0);
   });
 
   it('a token pasted with "Bot " in front is named before calling Discord', async () => {
     discord = await startFakeDiscord();
-    const failed = await run(NODE, ['bot/register.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        DISCORD_TOKEN: `Bot ${discord.token}`,
-        DISCORD_API_URL: discord.apiURL,
-      },
-    }).catch((error: { code: number; stderr: string }) => error);
-    expect('code' in failed && failed.code).toBe(1);
-    expect('stderr' in failed ? failed.stderr : '').toContain('without that prefix');
+    const failed = await register({ DISCORD_TOKEN: `Bot ${discord.token}` });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('without that prefix');
     expect(discord.requests).toHaveLength(0);
   });
 });
