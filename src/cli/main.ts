@@ -17,8 +17,15 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const controller = new AbortController();
-process.once('SIGINT', () => controller.abort());
-process.once('SIGTERM', () => controller.abort());
+// Exit as shells report a signal, 128 + its number: 130 for Ctrl-C, 143 for a SIGTERM.
+const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const;
+let signalExitCode: number | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    signalExitCode = signalExitCodes[signal];
+    controller.abort();
+  });
+}
 
 const code = await runCli(process.argv.slice(2), {
   env: process.env,
@@ -35,7 +42,7 @@ const code = await runCli(process.argv.slice(2), {
   signal: controller.signal,
   version: VERSION,
 });
-process.exitCode = code;
+process.exitCode = code === 130 ? (signalExitCode ?? code) : code;
 
 /**
  * Writes beside the target, then renames over it: a save that fails halfway (a full disk, a

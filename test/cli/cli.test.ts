@@ -193,6 +193,34 @@ describe('jimeng CLI', () => {
     expect((await readdir(dir)).filter((name) => name.includes('kept'))).toEqual(['kept.mp4']);
   });
 
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s while waiting cancels at once and exits %i', async (signal, code) => {
+    const id = sim.addTask({ durationMs: 3_600_000 });
+    const child = spawn(
+      runtimes.node20,
+      [join(root, 'dist/src/cli/main.js'), 'task', id, '--wait'],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, JIMENG_TOKEN: SIMULATOR_TOKEN, JIMENG_BASE_URL: server.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    const waiting = new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        if (stderr.includes('queued')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await waiting;
+    child.kill(signal);
+    expect(await exited).toBe(code);
+    expect(stderr.trim().split('\n').at(-1)).toMatch(/^jimeng: Cancelled while .*\[aborted\]$/);
+  });
+
   it('create without --wait prints only the new task id on stdout, for $(jimeng create …)', async () => {
     const run = await jimeng(['create', 'a fox in the snow']);
     expect(run.code).toBe(0);
