@@ -2,7 +2,7 @@
 // The CLI's only contact with its runtime: argv, env, stdio, files and Ctrl-C. Node, Bun and
 // Deno all provide these through their Node compatibility, so one entry serves all three.
 import { constants } from 'node:fs';
-import { access, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
@@ -52,10 +52,12 @@ process.exitCode = code === 130 ? (signalExitCode ?? code) : code;
 async function saveFile(path: string, bytes: Uint8Array): Promise<void> {
   const existing = await stat(path).catch(() => undefined);
   if (existing && !existing.isFile()) return writeFile(path, bytes);
-  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.part`);
+  // A symlink is saved through, as a plain write would: renaming over it would replace the link.
+  const target = existing ? await realpath(path) : path;
+  const partial = join(dirname(target), `.${basename(target)}.${process.pid}.part`);
   try {
     await writeFile(partial, bytes);
-    await rename(partial, path);
+    await rename(partial, target);
   } catch (error) {
     await rm(partial, { force: true });
     if (error instanceof Error) error.message = error.message.replaceAll(partial, path);

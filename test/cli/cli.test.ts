@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -191,6 +191,18 @@ describe('jimeng CLI', () => {
     expect(run.stderr).not.toMatch(/\.part/);
     expect(await readFile(out, 'utf8')).toBe('the clip saved yesterday');
     expect((await readdir(dir)).filter((name) => name.includes('kept'))).toEqual(['kept.mp4']);
+  });
+
+  it('an --out that is a symlink saves into the file it points to and stays a link', async () => {
+    const target = join(dir, 'clips', 'latest-real.mp4');
+    await mkdir(join(dir, 'clips'), { recursive: true });
+    await writeFile(target, 'the clip saved yesterday');
+    const link = join(dir, 'latest.mp4');
+    await symlink(target, link);
+    const run = await jimeng(['task', FIXTURE_TASK_ID, '--out', link]);
+    expect(run.code).toBe(0);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(Buffer.from(await readFile(target)).equals(Buffer.from(sampleVideo()))).toBe(true);
   });
 
   it.each([
