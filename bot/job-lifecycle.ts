@@ -170,6 +170,8 @@ async function followWithin(
   { signal, onUpdate }: FollowOptions & { signal: AbortSignal },
 ): Promise<Task> {
   const leave = new AbortController();
+  // The provider's last answer: its request id goes with a timeout, as the user's reply shows it.
+  let requestId: string | undefined;
   const onStop = () => leave.abort(signal.reason);
   if (signal.aborted) onStop();
   else signal.addEventListener('abort', onStop, { once: true });
@@ -181,12 +183,18 @@ async function followWithin(
           leave.abort(
             new TimeoutError(
               `Stopped waiting for task ${taskId} after ${Math.round(timeoutMs / 60_000)} min. The task may still finish: query it again later.`,
-              { taskId },
+              { taskId, requestId },
             ),
           ),
         );
   try {
-    return await watcher.follow(taskId, { signal: leave.signal, onUpdate });
+    return await watcher.follow(taskId, {
+      signal: leave.signal,
+      onUpdate: (task) => {
+        requestId = task.requestId ?? requestId;
+        onUpdate?.(task);
+      },
+    });
   } finally {
     cancel();
     signal.removeEventListener('abort', onStop);

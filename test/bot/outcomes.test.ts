@@ -36,6 +36,8 @@ describe('every outcome ends in a message naming the task', () => {
     h = await startHarness({ durationMs: 60_000, bot: { followTimeoutMs: 500 } });
     const text = await finalText('done', 'stopped watching');
     expect(text).toMatch(/\/jimeng result task_id:\d+/);
+    // The provider's last answer: what its support asks for.
+    expect(text).toMatch(/\(request id `[^`]+`\)/);
   });
 
   it('the provider down', async () => {
