@@ -2,7 +2,7 @@
 // The CLI's only contact with its runtime: argv, env, stdio, files and Ctrl-C. Node, Bun and
 // Deno all provide these through their Node compatibility, so one entry serves all three.
 import { constants } from 'node:fs';
-import { access, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
@@ -57,6 +57,8 @@ async function saveFile(path: string, bytes: Uint8Array): Promise<void> {
   const partial = join(dirname(target), `.${basename(target)}.${process.pid}.part`);
   try {
     await writeFile(partial, bytes);
+    // The new file takes the old one's permissions: a 0600 clip must not come back 0644.
+    if (existing) await chmod(partial, existing.mode & 0o7777);
     await rename(partial, target);
   } catch (error) {
     await rm(partial, { force: true });

@@ -1,6 +1,17 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -231,6 +242,16 @@ describe('jimeng CLI', () => {
     child.kill(signal);
     expect(await exited).toBe(code);
     expect(stderr.trim().split('\n').at(-1)).toMatch(/^jimeng: Cancelled while .*\[aborted\]$/);
+  });
+
+  it('saving over an existing file keeps its permissions (a private clip stays private)', async () => {
+    const out = join(dir, 'private.mp4');
+    await writeFile(out, 'old');
+    await chmod(out, 0o600);
+    const run = await jimeng(['task', FIXTURE_TASK_ID, '--out', out]);
+    expect(run.code).toBe(0);
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    expect(Buffer.from(await readFile(out)).equals(Buffer.from(sampleVideo()))).toBe(true);
   });
 
   it('create without --wait prints only the new task id on stdout, for $(jimeng create …)', async () => {
