@@ -57,12 +57,25 @@ async function saveFile(path: string, bytes: Uint8Array): Promise<void> {
   const partial = join(dirname(target), `.${basename(target)}.${process.pid}.part`);
   try {
     await writeFile(partial, bytes);
+  } catch (error) {
+    await rm(partial, { force: true });
+    // A writable file in a folder we may not add to: writing it in place is the only way.
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (existing && ['EACCES', 'EPERM', 'EROFS'].includes(code)) return writeFile(target, bytes);
+    throw naming(error, partial, path);
+  }
+  try {
     // The new file takes the old one's permissions: a 0600 clip must not come back 0644.
     if (existing) await chmod(partial, existing.mode & 0o7777);
     await rename(partial, target);
   } catch (error) {
     await rm(partial, { force: true });
-    if (error instanceof Error) error.message = error.message.replaceAll(partial, path);
-    throw error;
+    throw naming(error, partial, path);
   }
+}
+
+/** The error as the user should read it: about the path they gave, not our temporary file. */
+function naming(error: unknown, partial: string, path: string): unknown {
+  if (error instanceof Error) error.message = error.message.replaceAll(partial, path);
+  return error;
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
   chmod,
@@ -243,6 +243,27 @@ describe('jimeng CLI', () => {
     expect(await exited).toBe(code);
     expect(stderr.trim().split('\n').at(-1)).toMatch(/^jimeng: Cancelled while .*\[aborted\]$/);
   });
+
+  it.skipIf(spawnSync('chattr', ['--help']).error !== undefined)(
+    'saving over a writable file in a folder that takes no new files writes it in place',
+    async (context) => {
+      const locked = join(dir, 'locked');
+      await mkdir(locked);
+      const out = join(locked, 'clip.mp4');
+      await writeFile(out, 'old');
+      // Immutable: no file can be added to the folder, even by root; its files stay writable.
+      if (spawnSync('chattr', ['+i', locked]).status !== 0)
+        context.skip('chattr +i is refused here');
+      try {
+        const run = await jimeng(['task', FIXTURE_TASK_ID, '--out', out]);
+        expect(run.stderr).not.toMatch(/Could not save/);
+        expect(run.code).toBe(0);
+        expect(Buffer.from(await readFile(out)).equals(Buffer.from(sampleVideo()))).toBe(true);
+      } finally {
+        spawnSync('chattr', ['-i', locked]);
+      }
+    },
+  );
 
   it('saving over an existing file keeps its permissions (a private clip stays private)', async () => {
     const out = join(dir, 'private.mp4');
