@@ -56,13 +56,12 @@ export function readEnvelope(response: UpstreamResponse, context: ResponseContex
   const transient = status >= 500 || retryStatusCodes.has(status);
 
   if (isHtml(headers, text)) {
-    if (status === 401 || status === 403) return fail(unauthorized(context, base));
-    if (status === 429) return fail(rateLimited(context, base));
     return fail(
-      new UpstreamError(
-        `The provider answered HTTP ${status} with an HTML page instead of JSON while ${context.action}; it is likely down or behind a failing proxy. Try again later.`,
-        { ...base, retryable: transient },
-      ),
+      refusedByStatus(status, context, base) ??
+        new UpstreamError(
+          `The provider answered HTTP ${status} with an HTML page instead of JSON while ${context.action}; it is likely down or behind a failing proxy. Try again later.`,
+          { ...base, retryable: transient },
+        ),
     );
   }
 
@@ -72,8 +71,8 @@ export function readEnvelope(response: UpstreamResponse, context: ResponseContex
   } catch (cause) {
     // A bare proxy or load balancer answers with a status and a text (or empty) body: the
     // status then says it all.
-    if (status === 401 || status === 403) return fail(unauthorized(context, base));
-    if (status === 429) return fail(rateLimited(context, base));
+    const byStatus = refusedByStatus(status, context, base);
+    if (byStatus) return fail(byStatus);
     const refused = status >= 400 && !transient;
     const next = refused
       ? 'Check JIMENG_BASE_URL: it may not point at the provider API.'
@@ -97,22 +96,20 @@ export function readEnvelope(response: UpstreamResponse, context: ResponseContex
       const id = /\s*\(request id: ?([\w-]+)\)/i.exec(said);
       const message = (id ? said.replace(id[0], '') : said).slice(0, 300);
       const details = { ...base, requestId: id?.[1] };
-      if (status === 401 || status === 403) return fail(unauthorized(context, details, message));
-      if (status === 429) return fail(rateLimited(context, details, message));
       return fail(
-        new (transient ? UpstreamError : ApiError)(
-          `The provider's gateway refused ${context.action} (HTTP ${status}): ${message || 'no message'}.`,
-          { ...details, upstreamMessage: message, retryable: transient },
-        ),
+        refusedByStatus(status, context, details, message) ??
+          new (transient ? UpstreamError : ApiError)(
+            `The provider's gateway refused ${context.action} (HTTP ${status}): ${message || 'no message'}.`,
+            { ...details, upstreamMessage: message, retryable: transient },
+          ),
       );
     }
-    if (status === 401 || status === 403) return fail(unauthorized(context, base));
-    if (status === 429) return fail(rateLimited(context, base));
     return fail(
-      new UpstreamError(
-        `The provider sent an unexpected body (HTTP ${status}, no numeric "code") while ${context.action}.`,
-        { ...base, retryable: transient },
-      ),
+      refusedByStatus(status, context, base) ??
+        new UpstreamError(
+          `The provider sent an unexpected body (HTTP ${status}, no numeric "code") while ${context.action}.`,
+          { ...base, retryable: transient },
+        ),
     );
   }
   const envelope = parsed.output;
@@ -146,6 +143,18 @@ export function readEnvelope(response: UpstreamResponse, context: ResponseContex
     );
   }
   return { envelope, json, requestId };
+}
+
+/** Whatever the body, 401/403 and 429 say what happened: refused credentials, or not now. */
+function refusedByStatus(
+  status: number,
+  context: ResponseContext,
+  details: { retryAfterMs?: number | undefined },
+  message?: string,
+): JimengError | undefined {
+  if (status === 401 || status === 403) return unauthorized(context, details, message);
+  if (status === 429) return rateLimited(context, details, message);
+  return undefined;
 }
 
 function unauthorized(context: ResponseContext, details: object, message?: string): JimengError {
