@@ -2,6 +2,7 @@ import {
   createClient,
   DEFAULT_BASE_URL,
   type JimengClient,
+  redactor,
   type Task,
   TimeoutError,
 } from '../src/index.ts';
@@ -36,7 +37,7 @@ export function upstreamFor(env: Env, settings: Settings): Upstream {
       retries: settings.upstreamRetries,
     }),
     baseURL,
-    redact: (text) => (token ? text.split(token).join('[redacted]') : text),
+    redact: redactor(token),
     // The query's own deadline normally ends it first, with the provider's last answer.
     flight: sharedFlight<string, Task>(
       settings.upstreamTimeoutMs + 1_000,

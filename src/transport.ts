@@ -1,6 +1,7 @@
 import { type $Fetch, ofetch } from 'ofetch';
 import { type JimengError, UpstreamError } from './errors.ts';
 import { failureReason } from './failure-reason.ts';
+import { redactor } from './redactor.ts';
 import type { UpstreamResponse } from './upstream-response.ts';
 
 export interface TransportOptions {
@@ -44,7 +45,7 @@ export function createTransport(options: TransportOptions): Transport {
     },
     options.fetch ? { fetch: options.fetch } : {},
   );
-  const redact = (text: string) => (token ? text.split(token).join('[redacted]') : text);
+  const redact = redactor(token);
 
   return {
     hasToken: Boolean(token),
