@@ -43,51 +43,26 @@ export interface Envelope {
 }
 
 /**
- * Turns an answer into the envelope or a typed error. Order matters: HTML and garbage first,
- * then `code` (read before any `data.status`), and the proxy's own error shape when there is no code.
+ * Turns an answer into the envelope or a typed error. Order matters: a body that is not JSON (an
+ * HTML page, garbage) first, then `code` (read before any `data.status`), and the proxy's own
+ * error shape when there is no code. Every query of every poll passes here, so a plain success
+ * is returned before anything only an error needs (Retry-After, the content type) is read.
  */
 export function readEnvelope(response: UpstreamResponse, context: ResponseContext): Envelope {
-  const { status, headers, text } = response;
-  const base = {
-    taskId: context.taskId,
-    httpStatus: status,
-    retryAfterMs: parseRetryAfter(headers.get('retry-after'), context.now),
-  };
-  const transient = status >= 500 || retryStatusCodes.has(status);
-
-  if (isHtml(headers, text)) {
-    return fail(
-      refusedByStatus(status, context, base) ??
-        new UpstreamError(
-          `The provider answered HTTP ${status} with an HTML page instead of JSON while ${context.action}; it is likely down or behind a failing proxy. Try again later.`,
-          { ...base, retryable: transient },
-        ),
-    );
-  }
-
+  const { status, text } = response;
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    // A bare proxy or load balancer answers with a status and a text (or empty) body: the
-    // status then says it all.
-    const byStatus = refusedByStatus(status, context, base);
-    if (byStatus) return fail(byStatus);
-    const refused = status >= 400 && !transient;
-    const next = refused
-      ? 'Check JIMENG_BASE_URL: it may not point at the provider API.'
-      : 'Try again later.';
-    return fail(
-      new UpstreamError(
-        `The provider sent a body that is not valid JSON (HTTP ${status}, ${text.length} bytes) while ${context.action}. ${next}`,
-        // A cut-off body is usually a dropped connection: asking again is safe for reads.
-        // A 4xx page is an answer, and asking again gets the same one.
-        { ...base, retryable: !refused, cause },
-      ),
-    );
+    return fail(notJson(response, context, cause));
+  }
+  const parsed = v.safeParse(UpstreamEnvelopeSchema, json);
+  if (parsed.success && parsed.output.code === SUCCESS_CODE && status < 400) {
+    return { envelope: parsed.output, json, requestId: parsed.output.request_id || undefined };
   }
 
-  const parsed = v.safeParse(UpstreamEnvelopeSchema, json);
+  const base = errorDetails(response, context);
+  const transient = isTransient(status);
   if (!parsed.success) {
     const proxyError = v.safeParse(ProxyErrorSchema, json);
     if (proxyError.success) {
@@ -113,8 +88,7 @@ export function readEnvelope(response: UpstreamResponse, context: ResponseContex
     );
   }
   const envelope = parsed.output;
-  const requestId = envelope.request_id || undefined;
-  const details = { ...base, requestId };
+  const details = { ...base, requestId: envelope.request_id || undefined };
 
   if (envelope.code !== SUCCESS_CODE) {
     const upstreamMessage = context.redact(envelope.message ?? '').slice(0, 300);
@@ -134,15 +108,55 @@ export function readEnvelope(response: UpstreamResponse, context: ResponseContex
       ),
     );
   }
-  if (status >= 400) {
-    return fail(
-      new UpstreamError(
-        `The provider answered HTTP ${status} with a success code while ${context.action}.`,
-        { ...details, retryable: transient },
-      ),
+  return fail(
+    new UpstreamError(
+      `The provider answered HTTP ${status} with a success code while ${context.action}.`,
+      { ...details, retryable: transient },
+    ),
+  );
+}
+
+/** A body that does not parse: an HTML error page, a cut-off answer, or a bare proxy's text. */
+function notJson(
+  response: UpstreamResponse,
+  context: ResponseContext,
+  cause: unknown,
+): JimengError {
+  const { status, headers, text } = response;
+  const base = errorDetails(response, context);
+  const transient = isTransient(status);
+  // A bare proxy or load balancer answers with a status and a text (or empty) body: the
+  // status then says it all.
+  const byStatus = refusedByStatus(status, context, base);
+  if (byStatus) return byStatus;
+  if (/html|xml/i.test(headers.get('content-type') ?? '') || /^\s*</.test(text)) {
+    return new UpstreamError(
+      `The provider answered HTTP ${status} with an HTML page instead of JSON while ${context.action}; it is likely down or behind a failing proxy. Try again later.`,
+      { ...base, retryable: transient },
     );
   }
-  return { envelope, json, requestId };
+  const refused = status >= 400 && !transient;
+  const next = refused
+    ? 'Check JIMENG_BASE_URL: it may not point at the provider API.'
+    : 'Try again later.';
+  return new UpstreamError(
+    `The provider sent a body that is not valid JSON (HTTP ${status}, ${text.length} bytes) while ${context.action}. ${next}`,
+    // A cut-off body is usually a dropped connection: asking again is safe for reads.
+    // A 4xx page is an answer, and asking again gets the same one.
+    { ...base, retryable: !refused, cause },
+  );
+}
+
+function errorDetails({ status, headers }: UpstreamResponse, context: ResponseContext) {
+  return {
+    taskId: context.taskId,
+    httpStatus: status,
+    retryAfterMs: parseRetryAfter(headers.get('retry-after'), context.now),
+  };
+}
+
+function isTransient(status: number): boolean {
+  return status >= 500 || retryStatusCodes.has(status);
 }
 
 /** Whatever the body, 401/403 and 429 say what happened: refused credentials, or not now. */
@@ -180,10 +194,6 @@ function rateLimited(
     `The provider is rate limiting ${context.action}${said}; try again ${wait}.`,
     details,
   );
-}
-
-function isHtml(headers: Headers, text: string): boolean {
-  return /html|xml/i.test(headers.get('content-type') ?? '') || /^\s*</.test(text);
 }
 
 function fail(error: JimengError): never {

@@ -292,6 +292,36 @@ describe('answers without a JSON body', () => {
     });
   });
 
+  it('a JSON answer mislabelled as text/html is read as the task it is', async () => {
+    // Some proxies rewrite the content type; the body, not the label, says whether it is a page.
+    const body = JSON.stringify({
+      code: 10000,
+      message: 'ok',
+      request_id: 'rid-mislabelled',
+      data: { status: 'in_queue', video_url: '', resp_data: '' },
+    });
+    const answer = { status: 200, body, headers: { 'content-type': 'text/html; charset=utf-8' } };
+    await withTextServer(answer, async (baseURL) => {
+      const client = createClient({ token: 't', baseURL, clock: h.clock });
+      const task = await client.getTask(FIXTURE_TASK_ID);
+      expect(task).toMatchObject({ status: 'queued', requestId: 'rid-mislabelled' });
+    });
+  });
+
+  it('an HTML page with a 200 status is an upstream_error, not a task', async () => {
+    const answer = {
+      status: 200,
+      body: '<!doctype html><title>Maintenance</title>',
+      headers: { 'content-type': 'text/html' },
+    };
+    await withTextServer(answer, async (baseURL) => {
+      const client = createClient({ token: 't', baseURL, clock: h.clock, retries: 0 });
+      const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
+      expect(error).toMatchObject({ code: 'upstream_error', httpStatus: 200 });
+      expect(error.message).toMatch(/HTML page/);
+    });
+  });
+
   it('a 404 page (a wrong base URL) is not retried and names the setting to check', async () => {
     await withTextServer({ status: 404, body: '404 page not found' }, async (baseURL, requests) => {
       const client = createClient({ token: 't', baseURL, clock: h.clock });
