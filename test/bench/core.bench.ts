@@ -5,9 +5,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { ofetch } from 'ofetch';
+import * as v from 'valibot';
 import { acceleratedClock, type Clock, createClient } from '../../src/index.ts';
 import { createSimulator, FIXTURE_TASK_ID, SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
 import { serveSimulator } from '../../src/simulator/serve.ts';
+import { toTask } from '../../src/task.ts';
+import { readEnvelope } from '../../src/upstream-response.ts';
+import { UpstreamTaskDataSchema } from '../../src/upstream-schema.ts';
 import { startSimulatorProcess } from './simulator-process.ts';
 
 const median = (values: number[]) => {
@@ -53,35 +57,67 @@ async function compareWithPlain(plain: Call, candidate: Call) {
   };
 }
 
-async function clientOverhead() {
+async function clientOverhead({ breakdown = false } = {}) {
   const server = await startSimulatorProcess();
   const client = createClient({ token: SIMULATOR_TOKEN, baseURL: server.url });
-  const url = `${server.url}/task/${FIXTURE_TASK_ID}`;
+  const path = `/task/${FIXTURE_TASK_ID}`;
+  const url = `${server.url}${path}`;
   const headers = { authorization: `Bearer ${SIMULATOR_TOKEN}`, accept: 'application/json' };
   const plain = async () => JSON.parse(await (await fetch(url, { headers })).text());
   const ours = await compareWithPlain(plain, () => client.getTask(FIXTURE_TASK_ID));
   // Not a baseline but a floor: what any ofetch client that cuts a hung request pays before
   // reading a single field (ofetch, an AbortSignal and a timer per request, JSON.parse).
   const floorFetch = ofetch.create({ baseURL: server.url, headers, responseType: 'text' });
-  const floor = await compareWithPlain(plain, async () => {
+  const withCutoff = async <T>(request: (signal: AbortSignal) => Promise<T>) => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 30_000);
     try {
-      const text: string = await floorFetch(`/task/${FIXTURE_TASK_ID}`, {
-        signal: controller.signal,
-      });
-      return JSON.parse(text);
+      return await request(controller.signal);
     } finally {
       clearTimeout(timer);
     }
-  });
-  server.close();
-  return {
+  };
+  const floor = await compareWithPlain(plain, () =>
+    withCutoff(async (signal) => JSON.parse(await floorFetch<string>(path, { signal }))),
+  );
+  const result = {
     plainMedianMs: ours.plainMs,
     getTaskMedianMs: ours.candidateMs,
     medianRatio: ours.ratio,
     target: '<= 1.15',
     ofetchWithTimeoutRatio: floor.ratio,
+  };
+  if (!breakdown) {
+    server.close();
+    return result;
+  }
+  // Where the overhead goes, one layer at a time, each against the same plain baseline.
+  const cutoffOnly = await compareWithPlain(plain, () =>
+    withCutoff(async (signal) => JSON.parse(await (await fetch(url, { headers, signal })).text())),
+  );
+  const readTask = await compareWithPlain(plain, () =>
+    withCutoff(async (signal) => {
+      const response = await floorFetch.raw<string, 'text'>(path, { signal });
+      const text = response._data ?? '';
+      const now = Date.now();
+      const context = { action: 'querying', now, redact: (t: string) => t, hasToken: true };
+      const read = readEnvelope(
+        { status: response.status, headers: response.headers, text },
+        context,
+      );
+      const data = v.parse(UpstreamTaskDataSchema, read.envelope.data);
+      return toTask(FIXTURE_TASK_ID, data, read.requestId ?? null, read.json, now);
+    }),
+  );
+  server.close();
+  return {
+    ...result,
+    breakdown: {
+      'fetch + AbortSignal + timer': cutoffOnly.ratio,
+      '+ ofetch': floor.ratio,
+      '+ reading the envelope and the Task': readTask.ratio,
+      '+ retries and deadline (getTask)': ours.ratio,
+    },
   };
 }
 
@@ -165,8 +201,12 @@ async function bundleSize() {
 
 const runtime =
   'bun' in process.versions ? `bun ${process.versions.bun}` : `node ${process.version}`;
-if (process.argv.includes('--overhead-only')) {
-  console.log(`core: client overhead on ${runtime}`, JSON.stringify(await clientOverhead()));
+if (process.argv.includes('--overhead-only') || process.argv.includes('--breakdown')) {
+  const breakdown = process.argv.includes('--breakdown');
+  console.log(
+    `core: client overhead on ${runtime}`,
+    JSON.stringify(await clientOverhead({ breakdown }), null, breakdown ? 2 : undefined),
+  );
   process.exit(0);
 }
 console.log('core: bundle size', JSON.stringify(await bundleSize()));
