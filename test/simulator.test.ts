@@ -344,6 +344,29 @@ describe('faults', () => {
     expect(await json(response)).toMatchObject({ code: 50412, data: null });
   });
 
+  // The documented table: every moderation code is HTTP 400, only 50500/50501 are 500.
+  it.each([
+    [50411, 400],
+    [50511, 400],
+    [50512, 400],
+    [50516, 400],
+    [50517, 400],
+    [50518, 400],
+    [50519, 400],
+    [50520, 400],
+    [50521, 400],
+    [50522, 400],
+    [50429, 429],
+    [50430, 429],
+    [50500, 500],
+    [50501, 500],
+  ])('code %i comes with its documented HTTP %i', async (code, status) => {
+    sim.fault({ kind: 'code', code });
+    const response = await query(FIXTURE_TASK_ID);
+    expect(response.status).toBe(status);
+    expect(await json(response)).toMatchObject({ code, status: code, data: null });
+  });
+
   it('delay: the normal answer, late', async () => {
     sim.fault({ kind: 'delay', ms: 30 });
     const started = performance.now();

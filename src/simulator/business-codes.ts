@@ -11,9 +11,35 @@ const codes: Record<number, { status: number; message: string }> = {
   50500: { status: 500, message: 'Internal Error' },
   50501: { status: 500, message: 'Internal RPC Error' },
   50511: { status: 400, message: 'Post Img Risk Not Pass: the generated video failed moderation' },
+  50512: {
+    status: 400,
+    message: 'Risk Service Refused: the moderation service refused the request',
+  },
+  50516: { status: 400, message: 'Post Video Risk Not Pass: the output video failed moderation' },
+  50517: { status: 400, message: 'Post Video Risk Not Pass: the output video failed moderation' },
+  50518: {
+    status: 400,
+    message: 'Copyright Check Refused: the copyright check refused the request',
+  },
+  50519: { status: 400, message: 'Post Audio Risk Not Pass: the output audio failed moderation' },
+  50520: {
+    status: 400,
+    message: 'Risk Service Refused: the moderation service refused the request',
+  },
+  50521: {
+    status: 400,
+    message: 'Risk Service Refused: the moderation service refused the request',
+  },
+  50522: {
+    status: 400,
+    message: 'Copyright Check Refused: the copyright check refused the request',
+  },
 };
 
-/** The HTTP status the provider answers a business code with. */
+/**
+ * The HTTP status the provider answers a business code with. Every documented moderation code
+ * is a 400, 505xx ones included: only 50500 and 50501 are 500.
+ */
 export function statusForCode(code: number): number {
   return codes[code]?.status ?? (code >= 50500 ? 500 : 400);
 }
