@@ -281,6 +281,11 @@ describe('faults', () => {
     expect((await query(FIXTURE_TASK_ID)).status).toBe(200);
   });
 
+  it('times 0 applies to no request', async () => {
+    sim.fault({ kind: 'status', status: 500, times: 0 });
+    expect((await query(FIXTURE_TASK_ID)).status).toBe(200);
+  });
+
   it('faults are taken first in, first out among those for the route', async () => {
     sim.fault({ kind: 'status', status: 503, route: 'create' });
     sim.fault({ kind: 'status', status: 502, route: 'task' });

@@ -4,6 +4,7 @@ export type FaultRoute = 'task' | 'create' | 'video' | 'any';
 /** Which requests, and how many of them, a fault applies to (default: the next one of any). */
 export interface FaultScope {
   route?: FaultRoute;
+  /** How many matching requests it answers: default 1, `Infinity` for all, 0 for none. */
   times?: number;
 }
 
@@ -36,7 +37,10 @@ export class FaultQueue {
   readonly #queue: { fault: Fault; left: number }[] = [];
 
   push(fault: Fault): void {
-    this.#queue.push({ fault, left: fault.times ?? 1 });
+    const left = fault.times ?? 1;
+    // `times: 0` (or less, or NaN) means no request: queued, it would still hit one.
+    if (!(left >= 1)) return;
+    this.#queue.push({ fault, left });
   }
 
   take(route: RequestRoute): Fault | undefined {
