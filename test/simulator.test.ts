@@ -150,6 +150,16 @@ describe('task query', () => {
     expect(body.data.status).toBe('not_found');
   });
 
+  it('a task older than 12 hours is not_found, as the provider forgets it; the fixture is kept', async () => {
+    const id = sim.addTask({ durationMs: 0 });
+    clock = T0 + 12 * 3_600_000 - 1;
+    expect((await json(await query(id))).data.status).toBe('done');
+    clock += 1;
+    const body = await json(await query(id));
+    expect(body).toMatchObject({ code: 10000, data: { status: 'not_found', video_url: '' } });
+    expect((await json(await query(FIXTURE_TASK_ID))).data.status).toBe('done');
+  });
+
   it('a malformed percent escape in the id is an unknown task, not a server error', async () => {
     const response = await query('%E0%A4%A');
     expect(response.status).toBe(200);

@@ -1,6 +1,6 @@
 import { businessError, jsonResponse, successBody } from './envelope.ts';
 import { respDataFor } from './resp-data.ts';
-import { phaseAt, type SimTask } from './sim-task.ts';
+import { isForgotten, phaseAt, type SimTask } from './sim-task.ts';
 import type { SimState } from './state.ts';
 import { videoUrlFor } from './video-url.ts';
 
@@ -36,7 +36,7 @@ export function doneData(task: SimTask, state: SimState, origin: string, at: num
 export function answerQuery(state: SimState, taskId: string, origin: string): Response {
   const at = state.now();
   const task = state.tasks.get(taskId);
-  if (!task) return jsonResponse(successBody(NOT_FOUND, at));
+  if (!task || isForgotten(task, at)) return jsonResponse(successBody(NOT_FOUND, at));
   const phase = phaseAt(task, at);
   if (phase.phase === 'finished' && phase.outcome === 'moderation') {
     return businessError(50511, 400, at);

@@ -39,6 +39,8 @@ export interface SimTask {
   innerRequestId: string;
   /** A verbatim resp_data, for the fixture task. */
   respData?: string;
+  /** The fixture task: the page's example stays queryable past the provider's 12 hours. */
+  keptForever?: boolean;
 }
 
 export function createTask(init: TaskInit, defaults: { now: number; durationMs: number }): SimTask {
@@ -61,6 +63,14 @@ export function createTask(init: TaskInit, defaults: { now: number; durationMs: 
 function randomSeed(): number {
   const [value = 0] = crypto.getRandomValues(new Uint32Array(1));
   return value >>> 1;
+}
+
+/** The provider forgets a task this long after its submit: it then answers `not_found`. */
+const FORGOTTEN_AFTER_MS = 12 * 60 * 60 * 1000;
+
+/** Whether the provider has forgotten `task` by `now`. */
+export function isForgotten(task: SimTask, now: number): boolean {
+  return !task.keptForever && now - task.createdAt >= FORGOTTEN_AFTER_MS;
 }
 
 /** Share of a task's life spent `in_queue` before it turns `generating`. */

@@ -76,7 +76,7 @@ function fixtureTask(): SimTask {
     { id: FIXTURE_TASK_ID, createdAt: FIXTURE_CREATED_AT, durationMs: 0, seed: 1460981510 },
     { now: FIXTURE_CREATED_AT, durationMs: 0 },
   );
-  return { ...task, aspectRatio: '9:16', respData: FIXTURE_RESP_DATA };
+  return { ...task, aspectRatio: '9:16', respData: FIXTURE_RESP_DATA, keptForever: true };
 }
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
