@@ -272,6 +272,23 @@ describe('create endpoints', () => {
   });
 });
 
+describe('request log', () => {
+  it('keeps only the most recent requests, so a long-running server does not grow', async () => {
+    const own = createSimulator({ keepRequests: 3 });
+    for (const id of ['1', '2', '3', '4', '5']) {
+      await own.fetch(new Request(`http://sim/task/${id}`, { headers: auth }));
+    }
+    expect(own.requests.map((r) => r.taskId)).toEqual(['3', '4', '5']);
+  });
+
+  it('keeps 10,000 by default', async () => {
+    const own = createSimulator();
+    for (let i = 0; i < 10_001; i += 1) await own.fetch(new Request(`http://sim/task/${i}`));
+    expect(own.requests).toHaveLength(10_000);
+    expect(own.requests[0]?.taskId).toBe('1');
+  });
+});
+
 describe('faults', () => {
   it('status: a JSON error body with a default code and Retry-After', async () => {
     sim.fault({ kind: 'status', status: 429, retryAfter: '2' });

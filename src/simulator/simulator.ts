@@ -23,6 +23,8 @@ export interface SimulatorOptions {
   urlTtlMs?: number;
   /** The bytes served as the video. Default the committed sample mp4. */
   video?: Uint8Array;
+  /** How many of the latest requests `requests` keeps. Default 10,000. */
+  keepRequests?: number;
 }
 
 export interface SimulatedRequest {
@@ -39,7 +41,10 @@ export interface Simulator {
   addTask(init?: TaskInit): string;
   /** Queues a scripted fault. */
   fault(fault: Fault): void;
-  /** Every upstream or video request received (control requests excluded). */
+  /**
+   * The latest upstream or video requests received, oldest first (control requests excluded).
+   * Capped at `keepRequests`, so a server left running (`npm start`) does not grow without end.
+   */
   readonly requests: SimulatedRequest[];
   /** Forgets faults, requests and tasks, except the fixture task. */
   reset(): void;
@@ -91,6 +96,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   };
   const faults = new FaultQueue();
   const requests: SimulatedRequest[] = [];
+  const keepRequests = options.keepRequests ?? 10_000;
 
   async function answer(request: Request, route: Route, origin: string, entry: SimulatedRequest) {
     if (route.name === 'video') return answerVideo(state, request, new URL(request.url).pathname);
@@ -119,6 +125,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       const entry: SimulatedRequest = { method: request.method, path: url.pathname, at: now() };
       if ('taskId' in route && route.taskId !== undefined) entry.taskId = route.taskId;
       requests.push(entry);
+      if (requests.length > keepRequests) requests.splice(0, requests.length - keepRequests);
       const normal = () => answer(request, route, url.origin, entry);
       const fault = faults.take(route.name satisfies RequestRoute);
       if (!fault) return normal();
