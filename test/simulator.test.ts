@@ -243,6 +243,29 @@ describe('create endpoints', () => {
     expect(await json(response)).toMatchObject({ code: 50215, data: null });
   });
 
+  it('a body over 32 MiB is refused with the proxy 413 page, and the server carries on', async () => {
+    const response = await fetch(`${server.url}/task/jimeng/image2video`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'a', binary_data_base64: ['A'.repeat(32 * 1024 * 1024)] }),
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toBe('text/html');
+    expect(await response.text()).toContain('413 Request Entity Too Large');
+    expect((await create('text2video', { prompt: 'a cat' })).status).toBe(200);
+  });
+
+  it('a body declared over 32 MiB is refused before it is read', async () => {
+    const body = new ReadableStream({ pull: () => new Promise(() => {}) });
+    const request = new Request(`${server.url}/task/jimeng/text2video`, {
+      method: 'POST',
+      headers: { ...auth, 'content-length': String(32 * 1024 * 1024 + 1) },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect((await sim.fetch(request)).status).toBe(413);
+  });
+
   it('a prompt of exactly 150 characters is accepted', async () => {
     expect((await create('text2video', { prompt: 'x'.repeat(150) })).status).toBe(200);
   });

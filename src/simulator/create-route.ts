@@ -1,5 +1,7 @@
 import { IMAGE2VIDEO_RATIOS, TEXT2VIDEO_RATIOS } from './aspect-ratio.ts';
+import { readBodyWithin } from './body-limit.ts';
 import { businessError, jsonResponse, successBody } from './envelope.ts';
+import { nginxPage } from './nginx-page.ts';
 import { createTask, type TaskInit } from './sim-task.ts';
 import type { SimState } from './state.ts';
 
@@ -57,9 +59,12 @@ export async function answerCreate(
   request: Request,
 ): Promise<{ response: Response; taskId?: string }> {
   const at = state.now();
+  const bytes = await readBodyWithin(request);
+  // The proxy's nginx refuses an oversized body itself, before the provider sees it.
+  if (!bytes) return { response: nginxPage(413) };
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     return { response: businessError(50215, 400, at, 'Invalid request body: not JSON') };
   }

@@ -3,6 +3,7 @@ import { codeForStatus, statusForCode } from './business-codes.ts';
 import { businessError, JSON_HEADERS, jsonResponse, proxyError, successBody } from './envelope.ts';
 import type { Fault } from './fault.ts';
 import { FIXTURE_RESP_DATA_NOT_JSON } from './fixture.ts';
+import { nginxPage } from './nginx-page.ts';
 import { doneData } from './query-route.ts';
 import { createTask } from './sim-task.ts';
 import { SimulatorReset } from './simulator-reset.ts';
@@ -16,24 +17,6 @@ export interface FaultContext {
   taskId?: string;
   /** The answer the request would have had without the fault. */
   answer: () => Promise<Response>;
-}
-
-const reasonPhrases: Record<number, string> = {
-  400: 'Bad Request',
-  403: 'Forbidden',
-  404: 'Not Found',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Temporarily Unavailable',
-  504: 'Gateway Time-out',
-};
-
-/** The page nginx serves when what is behind it fails. */
-function nginxPage(status: number): Response {
-  const title = `${status} ${reasonPhrases[status] ?? 'Error'}`;
-  const body = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
-  return new Response(body, { status, headers: { 'content-type': 'text/html' } });
 }
 
 function proxyMessage(status: number): string {

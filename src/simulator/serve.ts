@@ -1,6 +1,7 @@
 // The only file that touches Node: everything else is a web-standard fetch handler.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_BODY_BYTES } from './body-limit.ts';
 import type { Simulator } from './simulator.ts';
 import { SimulatorReset } from './simulator-reset.ts';
 
@@ -24,8 +25,14 @@ async function toRequest(
   const method = req.method ?? 'GET';
   let body: Uint8Array<ArrayBuffer> | undefined;
   if (method !== 'GET' && method !== 'HEAD') {
+    // Past the simulator's cap the rest is read and dropped: one byte over is enough for it
+    // to refuse the body, and memory stays bounded whatever is uploaded.
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let size = 0;
+    for await (const chunk of req) {
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).byteLength;
+    }
     body = new Uint8Array(Buffer.concat(chunks));
   }
   return new Request(new URL(req.url ?? '/', origin), { method, headers, body, signal });
