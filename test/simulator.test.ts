@@ -544,6 +544,14 @@ describe('control API over HTTP', () => {
   it('rejects a fault of unknown kind', async () => {
     expect((await control('faults', { kind: 'meteor' })).status).toBe(400);
   });
+
+  it.each([
+    { kind: 'status', status: 500, route: 'query' },
+    { kind: 'hang', times: '2' },
+  ])('rejects a fault that would never fire as meant: %j', async (fault) => {
+    expect((await control('faults', fault)).status).toBe(400);
+    expect((await query(FIXTURE_TASK_ID)).status).toBe(200);
+  });
 });
 
 describe('serveSimulator', () => {

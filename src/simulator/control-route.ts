@@ -17,6 +17,22 @@ const FAULT_KINDS = new Set<string>([
   'delay',
 ]);
 
+const FAULT_ROUTES = new Set<string>(['task', 'create', 'video', 'any']);
+
+/** Why a posted fault cannot be queued as meant, or undefined: a typo would never fire. */
+function faultProblem(fault: Record<string, unknown> | undefined): string | undefined {
+  if (!fault || typeof fault.kind !== 'string' || !FAULT_KINDS.has(fault.kind)) {
+    return `expected a JSON Fault with kind one of ${[...FAULT_KINDS].join(', ')}`;
+  }
+  if (fault.route !== undefined && !FAULT_ROUTES.has(String(fault.route))) {
+    return `route must be one of ${[...FAULT_ROUTES].join(', ')}`;
+  }
+  if (fault.times !== undefined && typeof fault.times !== 'number') {
+    return 'times must be a number';
+  }
+  return undefined;
+}
+
 async function readObject(request: Request): Promise<Record<string, unknown> | undefined> {
   try {
     const body: unknown = await request.json();
@@ -48,9 +64,8 @@ export async function answerControl(
     }
     case 'POST faults': {
       const fault = await readObject(request);
-      if (!fault || typeof fault.kind !== 'string' || !FAULT_KINDS.has(fault.kind)) {
-        return badRequest(`expected a JSON Fault with kind one of ${[...FAULT_KINDS].join(', ')}`);
-      }
+      const problem = faultProblem(fault);
+      if (problem) return badRequest(problem);
       sim.fault(fault as unknown as Fault);
       return new Response(null, { status: 204 });
     }
