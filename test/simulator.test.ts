@@ -208,10 +208,15 @@ describe('create endpoints', () => {
     expect((await json(await query(body.data.task_id))).data.status).toBe('in_queue');
   });
 
-  it('ids are all different', async () => {
+  it("ids are all different, 20 digits, between 2^63 and 2^64 like the provider's", async () => {
     const ids = new Set(Array.from({ length: 50 }, () => sim.addTask()));
     expect(ids.size).toBe(50);
-    for (const id of ids) expect(BigInt(id) > TWO_POW_63).toBe(true);
+    for (const id of ids) {
+      expect(id).toMatch(/^\d{20}$/);
+      expect(BigInt(id) > TWO_POW_63).toBe(true);
+      // The provider's ids are unsigned 64-bit: a client may store them so.
+      expect(BigInt(id) < 2n ** 64n).toBe(true);
+    }
   });
 
   it('image2video takes image_urls, 9:21, and reports them back', async () => {
