@@ -511,6 +511,16 @@ describe('video', () => {
     expect(text).toContain('Request has expired');
   });
 
+  it('truncated-json on a video request cuts the bytes, not a text decoding of them', async () => {
+    const url = await videoUrlOf(FIXTURE_TASK_ID);
+    sim.fault({ kind: 'truncated-json', route: 'video' });
+    const response = await fetch(url);
+    expect(response.headers.get('content-type')).toBe('video/mp4');
+    const half = Math.floor(video.byteLength / 2);
+    expect(response.headers.get('content-length')).toBe(String(half));
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(video.slice(0, half));
+  });
+
   it('video faults apply to video requests', async () => {
     const url = await videoUrlOf(FIXTURE_TASK_ID);
     sim.fault({ kind: 'html', status: 504, route: 'video' });

@@ -1,6 +1,6 @@
 import { sleep, waitForAbort } from './abortable-wait.ts';
 import { codeForStatus, statusForCode } from './business-codes.ts';
-import { businessError, JSON_HEADERS, jsonResponse, proxyError, successBody } from './envelope.ts';
+import { businessError, jsonResponse, proxyError, successBody } from './envelope.ts';
 import type { Fault } from './fault.ts';
 import { FIXTURE_RESP_DATA_NOT_JSON } from './fixture.ts';
 import { nginxPage } from './nginx-page.ts';
@@ -43,11 +43,14 @@ export async function answerFault(fault: Fault, ctx: FaultContext): Promise<Resp
     case 'reset':
       throw new SimulatorReset();
     case 'truncated-json': {
-      const text = await (await ctx.answer()).text();
-      return new Response(text.slice(0, Math.floor(text.length / 2)), {
-        status: 200,
-        headers: JSON_HEADERS,
-      });
+      // Bytes, not text, and the normal headers: on a video request it is half an mp4.
+      const normal = await ctx.answer();
+      const bytes = new Uint8Array(await normal.arrayBuffer());
+      const half = bytes.slice(0, Math.floor(bytes.byteLength / 2));
+      const headers = new Headers(normal.headers);
+      headers.delete('content-range');
+      headers.set('content-length', String(half.byteLength));
+      return new Response(half, { status: 200, headers });
     }
     case 'resp-data-not-json': {
       const id = ctx.taskId ?? '';

@@ -19,7 +19,7 @@ export type FaultKind =
   | { kind: 'hang' }
   /** The connection is dropped: `fetch` throws `SimulatorReset`, the server destroys the socket. */
   | { kind: 'reset' }
-  /** HTTP 200 with the normal JSON body cut in half. */
+  /** HTTP 200 with the normal body cut in half (its bytes; a video stays video/mp4). */
   | { kind: 'truncated-json' }
   /** A done body whose resp_data is the fixture's unparsable string (task queries only). */
   | { kind: 'resp-data-not-json' }
