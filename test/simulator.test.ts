@@ -350,6 +350,23 @@ describe('faults', () => {
     expect((await query(FIXTURE_TASK_ID)).status).toBe(200);
   });
 
+  it("the provider's answers (status, code, resp-data-not-json) skip what the proxy refuses itself", async () => {
+    sim.fault({ kind: 'code', code: 50412, route: 'create' });
+    sim.fault({ kind: 'status', status: 429, route: 'task' });
+    sim.fault({ kind: 'status', status: 503 });
+    const unauthorized = await fetch(`${server.url}/task/jimeng/text2video`, {
+      method: 'POST',
+      body: JSON.stringify({ prompt: 'a cat' }),
+    });
+    expect(unauthorized.status).toBe(401);
+    expect((await json(unauthorized)).error.type).toBe('new_api_error');
+    expect((await fetch(`${server.url}/task/${FIXTURE_TASK_ID}`)).status).toBe(401);
+    expect((await fetch(`${server.url}/favicon.ico`, { headers: auth })).status).toBe(404);
+    expect((await create('text2video', { prompt: 'a cat' })).status).toBe(400);
+    expect((await query(FIXTURE_TASK_ID)).status).toBe(429);
+    expect((await query(FIXTURE_TASK_ID)).status).toBe(503);
+  });
+
   it('proxy-error: the proxy shape', async () => {
     sim.fault({ kind: 'proxy-error', status: 503, message: 'saturated' });
     const response = await query(FIXTURE_TASK_ID);

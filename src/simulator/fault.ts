@@ -32,6 +32,20 @@ export type Fault = FaultScope & FaultKind;
 
 export type RequestRoute = Exclude<FaultRoute, 'any'> | 'other';
 
+// Bodies only the provider writes: the proxy refuses a bad token before the provider sees it.
+const PROVIDER_KINDS: ReadonlySet<FaultKind['kind']> = new Set([
+  'status',
+  'code',
+  'resp-data-not-json',
+]);
+
+/** A request, as far as choosing its fault goes. */
+export interface FaultTarget {
+  route: RequestRoute;
+  /** The proxy answers it itself (a bad token, an unknown route): no provider fault applies. */
+  refusedByProxy: boolean;
+}
+
 /** Scripted faults, consumed first in, first out among those matching a request's route. */
 export class FaultQueue {
   readonly #queue: { fault: Fault; left: number }[] = [];
@@ -43,8 +57,8 @@ export class FaultQueue {
     this.#queue.push({ fault, left });
   }
 
-  take(route: RequestRoute): Fault | undefined {
-    const index = this.#queue.findIndex(({ fault }) => matches(fault, route));
+  take(target: FaultTarget): Fault | undefined {
+    const index = this.#queue.findIndex(({ fault }) => matches(fault, target));
     const entry = this.#queue[index];
     if (!entry) return undefined;
     entry.left -= 1;
@@ -57,7 +71,8 @@ export class FaultQueue {
   }
 }
 
-function matches(fault: Fault, route: RequestRoute): boolean {
+function matches(fault: Fault, { route, refusedByProxy }: FaultTarget): boolean {
+  if (refusedByProxy && PROVIDER_KINDS.has(fault.kind)) return false;
   // A done body only makes sense as the answer to a task query.
   if (fault.kind === 'resp-data-not-json' && route !== 'task') return false;
   const wanted = fault.route ?? 'any';

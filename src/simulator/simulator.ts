@@ -1,4 +1,4 @@
-import { checkBearer, SIMULATOR_TOKEN } from './bearer.ts';
+import { checkBearer, hasBearer, SIMULATOR_TOKEN } from './bearer.ts';
 import { answerControl, CONTROL_PREFIX } from './control-route.ts';
 import { answerCreate, type CreateKind } from './create-route.ts';
 import { proxyError } from './envelope.ts';
@@ -133,7 +133,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         requests.splice(0, requests.length - keepRequests);
       }
       const normal = () => answer(request, route, url.origin, entry);
-      const fault = faults.take(route.name satisfies RequestRoute);
+      const refusedByProxy =
+        route.name === 'other' ||
+        ((route.name === 'task' || route.name === 'create') && !hasBearer(request, state.token));
+      const fault = faults.take({ route: route.name satisfies RequestRoute, refusedByProxy });
       if (!fault) return normal();
       const taskId = route.name === 'task' ? route.taskId : undefined;
       return answerFault(fault, { request, state, origin: url.origin, taskId, answer: normal });
