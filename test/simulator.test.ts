@@ -116,7 +116,9 @@ describe('task query', () => {
     expect((await statusAt(9_999)).status).toBe('generating');
     const done = await statusAt(10_000);
     expect(done.status).toBe('done');
-    expect(done.video_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/video\//);
+    expect(done.video_url).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/[0-9a-f]{8}\/video\//,
+    );
   });
 
   it('a done task has the fixture structure and a resp_data that parses to its own params', async () => {
@@ -408,7 +410,7 @@ describe('faults', () => {
     const body = await json(await query(id));
     expect(body.code).toBe(10000);
     expect(body.data.status).toBe('done');
-    expect(body.data.video_url).toContain(`/${id}.mp4`);
+    expect(body.data.video_url).toContain(`/jimeng-${id}/`);
     expect(body.data.resp_data).toBe(fixtureNotJson.data.resp_data);
     expect(() => JSON.parse(body.data.resp_data)).toThrow();
   });
@@ -480,12 +482,12 @@ describe('video', () => {
 
   it('the link carries its expiry in hex and the query time in dy_q', async () => {
     const url = new URL(await videoUrlOf(FIXTURE_TASK_ID));
-    const [, , , expiresHex, file] = url.pathname.split('/');
-    expect(url.pathname).toMatch(/^\/video\/[0-9a-f]{32}\/[0-9a-f]{8}\/\d+\.mp4$/);
+    // The provider's layout: /<signature>/<expiry>/video/tos/…/ with no file extension.
+    const [, , expiresHex] = url.pathname.split('/');
+    expect(url.pathname).toMatch(/^\/[0-9a-f]{32}\/[0-9a-f]{8}\/video\/tos\/[\w/-]+\/$/);
     expect(Number.parseInt(expiresHex ?? '', 16)).toBe((T0 + 3_600_000) / 1000);
     expect(url.searchParams.get('dy_q')).toBe(String(T0 / 1000));
     expect(url.searchParams.get('mime_type')).toBe('video_mp4');
-    expect(file).toBe(`${FIXTURE_TASK_ID}.mp4`);
   });
 
   it('serves the whole video without a token', async () => {
@@ -496,7 +498,7 @@ describe('video', () => {
     expect(response.headers.get('content-length')).toBe(String(video.byteLength));
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(video);
     expect(sim.requests.at(-1)).toMatchObject({ method: 'GET', taskId: FIXTURE_TASK_ID });
-    expect(sim.requests.at(-1)?.path.startsWith('/video/')).toBe(true);
+    expect(sim.requests.at(-1)?.path).toContain('/video/tos/');
   });
 
   it('honours a single byte range with 206', async () => {

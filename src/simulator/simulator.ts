@@ -10,7 +10,7 @@ import { sampleVideo } from './sample-video.ts';
 import { createTask, type SimTask, type TaskInit } from './sim-task.ts';
 import type { SimState } from './state.ts';
 import { answerVideo } from './video-route.ts';
-import { parseVideoPath } from './video-url.ts';
+import { isVideoPath, parseVideoPath } from './video-url.ts';
 
 export interface SimulatorOptions {
   /** The Bearer token it accepts. Default `sim-token`. */
@@ -64,7 +64,7 @@ function classify(method: string, pathname: string): Route {
   if (create && method === 'POST') return { name: 'create', kind: create[1] as CreateKind };
   const [, queried] = /^\/task\/([^/]+)$/.exec(pathname) ?? [];
   if (queried && method === 'GET') return { name: 'task', taskId: decodePathSegment(queried) };
-  if (pathname.startsWith('/video/') && (method === 'GET' || method === 'HEAD')) {
+  if (isVideoPath(pathname) && (method === 'GET' || method === 'HEAD')) {
     return { name: 'video', taskId: parseVideoPath(pathname)?.taskId };
   }
   return { name: 'other' };

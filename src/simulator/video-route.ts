@@ -18,7 +18,7 @@ function notFound(): Response {
 }
 
 /**
- * `GET /video/…`: the CDN side. No token, like the real links; the expiry in the path is
+ * `GET /<signature>/<expiry>/video/…`: the CDN side. No token, like the real links; the expiry in the path is
  * enforced against `now()`, and single byte ranges are honoured so players and resumable
  * downloads behave as they do against the real CDN.
  */

@@ -1,8 +1,10 @@
 import { randomHex } from './random-hex.ts';
 
 /**
- * A signed video link like the provider CDN's: `/<32 hex signature>/<8 hex expiry seconds>/…`
- * with the query time in decimal `dy_q`. Clients read the expiry off the hex path segment.
+ * A signed video link laid out like the provider CDN's:
+ * `/<32 hex signature>/<8 hex expiry seconds>/video/tos/<bucket>/<object>/?…&dy_q=<query time>`.
+ * The real links have no file extension and end in a slash, so a client that reads the file
+ * type or the expiry off the URL by position fails here as it would against the provider.
  */
 export function videoUrlFor(
   origin: string,
@@ -14,7 +16,7 @@ export function videoUrlFor(
     .toString(16)
     .padStart(8, '0');
   const dyQ = Math.floor(queriedAt / 1000);
-  return `${origin}/video/${randomHex(32)}/${expiresHex}/${taskId}.mp4?dy_q=${dyQ}&mime_type=video_mp4`;
+  return `${origin}/${randomHex(32)}/${expiresHex}/video/tos/sim/jimeng-${taskId}/?mime_type=video_mp4&dy_q=${dyQ}`;
 }
 
 export interface VideoPath {
@@ -23,7 +25,11 @@ export interface VideoPath {
   expiresAt: number;
 }
 
-const VIDEO_PATH = /^\/video\/[0-9a-f]{32}\/([0-9a-f]{8})\/(\d+)\.mp4$/;
+const VIDEO_PATH = /^\/[0-9a-f]{32}\/([0-9a-f]{8})\/video\/tos\/sim\/jimeng-(\d+)\/$/;
+
+/** Whether a path is on the simulated CDN (a link it made, or a mangled one it must refuse). */
+export const isVideoPath = (pathname: string): boolean =>
+  /^\/[0-9a-f]{32}\/[0-9a-f]{8}\/video\//.test(pathname);
 
 export function parseVideoPath(pathname: string): VideoPath | undefined {
   const match = VIDEO_PATH.exec(pathname);

@@ -35,7 +35,7 @@ async function run(runtime: 'bun' | 'node') {
   const served = await serveSimulator({
     ...sim,
     async fetch(request) {
-      if (new URL(request.url).pathname.startsWith('/video/')) return sim.fetch(request);
+      if (new URL(request.url).pathname.includes('/video/tos/')) return sim.fetch(request);
       inFlight++;
       peakInFlight = Math.max(peakInFlight, inFlight);
       apiStarts.push(Date.now());

@@ -7,7 +7,7 @@ const linked = useEdge({ videos: false });
 const stale = useEdge({ videos: false }, { urlTtlMs: -60_000 });
 
 const videoRequests = (h: typeof stored) =>
-  h.sim.requests.filter((r) => r.path.startsWith('/video/'));
+  h.sim.requests.filter((r) => r.path.includes('/video/tos/'));
 
 describe('GET /task/:id/video with R2 bound as VIDEOS', () => {
   it('copies the mp4 into R2 on first request and serves it', async () => {
@@ -93,7 +93,8 @@ describe('GET /task/:id/video without R2', () => {
     const response = await linked.call(`/task/${id}/video`, { headers: auth });
     expect(response.status).toBe(302);
     const location = response.headers.get('location') ?? '';
-    expect(location).toContain(`${linked.served.url}/video/`);
+    expect(location.startsWith(`${linked.served.url}/`)).toBe(true);
+    expect(location).toContain('/video/tos/');
     expect(location).not.toContain(TOKEN);
     const video = await fetch(location);
     expect(video.headers.get('content-type')).toBe('video/mp4');
