@@ -109,6 +109,16 @@ describe('createVideo', () => {
     expect(submits()).toHaveLength(1);
   });
 
+  it('a timeoutMs too long for a timer (meaning "no hurry") does not end the submit at once', async () => {
+    // setTimeout holds at most 2^31-1 ms and fires a longer delay after 1 ms.
+    h.sim.fault({ kind: 'delay', ms: 2_000, route: 'create' });
+    const created = await h.client.createVideo(
+      { prompt: 'patient' },
+      { timeoutMs: Number.MAX_SAFE_INTEGER },
+    );
+    expect(created.taskId).toMatch(/^\d+$/);
+  });
+
   it('is retried after a rate-limit refusal, which proves nothing was created', async () => {
     h.sim.fault({ kind: 'status', status: 429, retryAfter: '1', route: 'create' });
     await expect(h.client.createVideo({ prompt: 'again' })).resolves.toBeTruthy();

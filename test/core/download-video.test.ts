@@ -102,6 +102,13 @@ describe('downloadVideo', () => {
     expect((await pending).code).toBe('aborted');
   });
 
+  it('a timeoutMs too long for a timer does not end the download at once', async () => {
+    const task = await finishedTask();
+    h.sim.fault({ kind: 'delay', ms: 2_000, route: 'video' });
+    const video = await h.client.downloadVideo(task, { timeoutMs: Number.MAX_SAFE_INTEGER });
+    expect(video.size).toBeGreaterThan(0);
+  });
+
   it('timeoutMs ends a stalled download with a timeout, even when the timer beats the clock', async () => {
     const task = await finishedTask();
     h.sim.fault({ kind: 'hang', route: 'video' });
