@@ -131,7 +131,7 @@ async function readBody(response: Response, context: ReadContext): Promise<Downl
   const reader = response.body?.getReader();
   if (reader) {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await readChunk(reader, received, response.status, context);
       if (done) break;
       if (received === 0 && looksLikeMarkup(value)) {
         await reader.cancel().catch(() => {});
@@ -155,6 +155,23 @@ async function readBody(response: Response, context: ReadContext): Promise<Downl
     offset += chunk.byteLength;
   }
   return { bytes, contentType, size: received };
+}
+
+/** A host that hangs up mid-body makes fetch throw a bare `TypeError: terminated`. */
+async function readChunk(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  received: number,
+  httpStatus: number,
+  context: ReadContext,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch (cause) {
+    throw new UpstreamError(
+      `The video host broke off after ${received} bytes while ${context.what} (${failureReason(cause)}). Try again.`,
+      { taskId: context.taskId, httpStatus, cause },
+    );
+  }
 }
 
 function statusMessage(status: number, context: ReadContext): string {

@@ -157,3 +157,25 @@ describe('downloadVideo without a Content-Length', () => {
     }
   });
 });
+
+describe('downloadVideo from a host that breaks off', () => {
+  it('a connection dropped mid-body is an upstream_error, not a bare TypeError', async () => {
+    // Content-Length promises 100 KB; the host sends 1 KB and hangs up.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': '100000' });
+      res.write(new Uint8Array(1024).fill(7), () => res.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const error = await rejectionOf(
+        h.client.downloadVideo({ id: '1', videoUrl: `http://127.0.0.1:${port}/v.mp4` }),
+      );
+      expect(error).toMatchObject({ code: 'upstream_error', taskId: '1', httpStatus: 200 });
+      expect(error.message).toMatch(/broke off after 1024 bytes/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
