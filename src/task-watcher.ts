@@ -18,9 +18,15 @@ export interface TaskWatcher {
 
 type Wait = (id: string, options: Pick<WaitOptions, 'signal' | 'onUpdate'>) => Promise<Task>;
 
+interface Follower {
+  onUpdate: FollowOptions['onUpdate'];
+  /** Takes this follower out, rejecting its promise with `reason`. */
+  leave: (reason: unknown) => void;
+}
+
 interface Entry {
   controller: AbortController;
-  followers: Set<FollowOptions>;
+  followers: Set<Follower>;
   last: Task | undefined;
   promise: Promise<Task>;
 }
@@ -43,7 +49,7 @@ export function createTaskWatcher(wait: Wait): TaskWatcher {
           signal: controller.signal,
           onUpdate: (task) => {
             entry.last = task;
-            for (const follower of entry.followers) follower.onUpdate?.(task);
+            for (const follower of entry.followers) tell(follower, task);
           },
         }),
       )
@@ -62,27 +68,31 @@ export function createTaskWatcher(wait: Wait): TaskWatcher {
       const { signal } = options;
       if (signal?.aborted) return Promise.reject(signal.reason ?? cancelled(id));
       const entry = entries.get(id) ?? start(id);
-      const follower: FollowOptions = { onUpdate: options.onUpdate };
-      entry.followers.add(follower);
-      if (entry.last) follower.onUpdate?.(entry.last);
       return new Promise<Task>((resolve, reject) => {
-        const leave = () => {
-          entry.followers.delete(follower);
-          if (entry.followers.size === 0) {
-            if (entries.get(id) === entry) entries.delete(id);
-            entry.controller.abort(signal?.reason);
-          }
-          reject(signal?.reason ?? cancelled(id));
+        const onAbort = () => follower.leave(signal?.reason ?? cancelled(id));
+        const follower: Follower = {
+          onUpdate: options.onUpdate,
+          leave: (reason) => {
+            signal?.removeEventListener('abort', onAbort);
+            if (!entry.followers.delete(follower)) return;
+            if (entry.followers.size === 0) {
+              if (entries.get(id) === entry) entries.delete(id);
+              entry.controller.abort(reason);
+            }
+            reject(reason);
+          },
         };
-        signal?.addEventListener('abort', leave, { once: true });
+        entry.followers.add(follower);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (entry.last) tell(follower, entry.last);
         entry.promise.then(
           (task) => {
-            signal?.removeEventListener('abort', leave);
+            signal?.removeEventListener('abort', onAbort);
             entry.followers.delete(follower);
             resolve(task);
           },
           (error: unknown) => {
-            signal?.removeEventListener('abort', leave);
+            signal?.removeEventListener('abort', onAbort);
             entry.followers.delete(follower);
             reject(error);
           },
@@ -93,6 +103,15 @@ export function createTaskWatcher(wait: Wait): TaskWatcher {
       return entries.size;
     },
   };
+}
+
+/** One follower's failing callback is its own problem: it must not end the loop the others share. */
+function tell(follower: Follower, task: Task) {
+  try {
+    follower.onUpdate?.(task);
+  } catch (error) {
+    follower.leave(error);
+  }
 }
 
 function cancelled(id: string) {

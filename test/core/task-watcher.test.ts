@@ -102,4 +102,46 @@ describe('createTaskWatcher', () => {
     loops[1]?.finish(task('3', 'done'));
     expect((await c).status).toBe('done');
   });
+
+  it('a follower whose onUpdate throws leaves with its own error; the others keep following', async () => {
+    const { loops, wait } = manualWait();
+    const watcher = createTaskWatcher(wait);
+    const seenB: string[] = [];
+    const a = watcher.follow('4', {
+      onUpdate: () => {
+        throw new Error('bug in A');
+      },
+    });
+    const b = watcher.follow('4', { onUpdate: (t) => seenB.push(t.status) });
+    await tick();
+    loops[0]?.update(task('4', 'queued'));
+    await expect(a).rejects.toThrow('bug in A');
+    // Joining late replays the last status: a throw there is the joiner's alone too.
+    const c = watcher.follow('4', {
+      onUpdate: () => {
+        throw new Error('bug in C');
+      },
+    });
+    await expect(c).rejects.toThrow('bug in C');
+    loops[0]?.update(task('4', 'processing'));
+    loops[0]?.finish(task('4', 'done'));
+    expect((await b).status).toBe('done');
+    expect(seenB).toEqual(['queued', 'processing']);
+    expect(loops[0]?.signal?.aborted).toBe(false);
+  });
+
+  it('the loop stops when the last follower leaves through a throwing onUpdate', async () => {
+    const { loops, wait } = manualWait();
+    const watcher = createTaskWatcher(wait);
+    const a = watcher.follow('5', {
+      onUpdate: () => {
+        throw new Error('bug');
+      },
+    });
+    await tick();
+    loops[0]?.update(task('5', 'queued'));
+    await expect(a).rejects.toThrow('bug');
+    expect(loops[0]?.signal?.aborted).toBe(true);
+    expect(watcher.watching).toBe(0);
+  });
 });
