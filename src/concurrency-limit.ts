@@ -20,6 +20,8 @@ export interface RunOptions {
 interface Waiter {
   start: () => void;
   onQueued: ((position: number) => void) | undefined;
+  /** Takes the waiter out of line, rejecting its run with `reason`. */
+  leave: (reason: unknown) => void;
 }
 
 /**
@@ -39,7 +41,10 @@ export function createConcurrencyLimit(max: number): ConcurrencyLimit {
     const next = line.shift();
     if (next) {
       next.start();
-      for (const [index, waiter] of line.entries()) waiter.onQueued?.(index + 1);
+      // A waiter that leaves while told moves the rest up: the next one takes its index.
+      for (let index = 0; index < line.length; index++) {
+        if (!tell(line[index] as Waiter, index + 1)) index--;
+      }
     }
   };
 
@@ -60,21 +65,23 @@ export function createConcurrencyLimit(max: number): ConcurrencyLimit {
       if (signal?.aborted) return Promise.reject(abortError(signal));
       if (active < max && line.length === 0) return begin(task);
       return new Promise((resolve, reject) => {
-        const onAbort = () => {
-          const index = line.indexOf(waiter);
-          if (index >= 0) line.splice(index, 1);
-          reject(abortError(signal));
-        };
+        const onAbort = () => waiter.leave(abortError(signal));
         const waiter: Waiter = {
           start: () => {
             signal?.removeEventListener('abort', onAbort);
             begin(task).then(resolve, reject);
           },
           onQueued,
+          leave: (reason) => {
+            signal?.removeEventListener('abort', onAbort);
+            const index = line.indexOf(waiter);
+            if (index >= 0) line.splice(index, 1);
+            reject(reason);
+          },
         };
         line.push(waiter);
         signal?.addEventListener('abort', onAbort, { once: true });
-        onQueued?.(line.length);
+        tell(waiter, line.length);
       });
     },
     get active() {
@@ -87,6 +94,21 @@ export function createConcurrencyLimit(max: number): ConcurrencyLimit {
       return peak;
     },
   };
+}
+
+/**
+ * A waiter's failing onQueued is its own: it leaves the line with that error (its task never
+ * runs), rather than failing the task whose end moved the line, or running after its caller
+ * was told it failed. Returns whether the waiter is still in line.
+ */
+function tell(waiter: Waiter, position: number): boolean {
+  try {
+    waiter.onQueued?.(position);
+    return true;
+  } catch (error) {
+    waiter.leave(error);
+    return false;
+  }
 }
 
 function abortError(signal: AbortSignal | undefined): unknown {

@@ -82,4 +82,58 @@ describe('createConcurrencyLimit', () => {
     expect(limit.active).toBe(0);
     await expect(limit.run(async () => 1)).resolves.toBe(1);
   });
+
+  it('a waiter whose onQueued throws leaves the line with that error, and its task never runs', async () => {
+    const limit = createConcurrencyLimit(1);
+    const gate = deferred();
+    const first = limit.run(async () => {
+      await gate.promise;
+      return 'first';
+    });
+    let ran = false;
+    const failing = limit.run(
+      async () => {
+        ran = true;
+      },
+      {
+        onQueued: () => {
+          throw new Error('bug in onQueued');
+        },
+      },
+    );
+    await expect(failing).rejects.toThrow('bug in onQueued');
+    expect(limit.queued).toBe(0);
+    gate.resolve();
+    expect(await first).toBe('first');
+    await Promise.resolve();
+    expect(ran).toBe(false);
+  });
+
+  it("a waiter's onQueued throwing when the line moves does not fail the task that just ended", async () => {
+    const limit = createConcurrencyLimit(1);
+    const gate = deferred();
+    const first = limit.run(async () => {
+      await gate.promise;
+      return 'first';
+    });
+    const second = deferred();
+    const secondRun = limit.run(() => second.promise);
+    const positions: number[] = [];
+    let calls = 0;
+    const third = limit.run(async () => 'third', {
+      onQueued: () => {
+        calls++;
+        if (calls > 1) throw new Error('bug on the move');
+      },
+    });
+    const fourth = limit.run(async () => 'fourth', { onQueued: (p) => positions.push(p) });
+    gate.resolve();
+    expect(await first).toBe('first');
+    await expect(third).rejects.toThrow('bug on the move');
+    // The fourth heard its place, which the third's leaving made 1.
+    expect(positions).toEqual([3, 1]);
+    second.resolve();
+    await secondRun;
+    expect(await fourth).toBe('fourth');
+  });
 });
