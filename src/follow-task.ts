@@ -23,9 +23,14 @@ export function followTask(
   const { clock = systemClock, ...wait } = options;
   return waitForTask(id, wait, {
     clock,
-    query: (_id, deadline) => {
+    // try/finally, not .finally(): a query that throws synchronously must free its timer too.
+    query: async (_id, deadline) => {
       const attempt = startAttempt(clock, deadline);
-      return query(attempt.signal).finally(() => attempt.dispose());
+      try {
+        return await query(attempt.signal);
+      } finally {
+        attempt.dispose();
+      }
     },
   });
 }

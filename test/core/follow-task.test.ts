@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { followTask } from '../../src/index.ts';
+
+describe('followTask', () => {
+  it('a query that throws synchronously rejects and leaves no timer behind', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const pending = followTask('1', () => {
+      throw new Error('bad query');
+    });
+    await expect(pending).rejects.toThrow('bad query');
+    // Before, the query's 15-minute deadline timer stayed armed and held the process open.
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+});
