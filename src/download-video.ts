@@ -130,20 +130,21 @@ async function readBody(response: Response, context: ReadContext): Promise<Downl
   let received = 0;
   const reader = response.body?.getReader();
   if (reader) {
-    for (;;) {
-      const { done, value } = await readChunk(reader, received, response.status, context);
-      if (done) break;
-      if (received === 0 && looksLikeMarkup(value)) {
-        await reader.cancel().catch(() => {});
-        throw notVideo(contentType, context);
+    try {
+      for (;;) {
+        const { done, value } = await readChunk(reader, received, response.status, context);
+        if (done) break;
+        if (received === 0 && looksLikeMarkup(value)) throw notVideo(contentType, context);
+        received += value.byteLength;
+        if (received > maxBytes) throw tooLarge(received, context, true);
+        chunks.push(value);
+        context.onProgress?.({ received, total });
       }
-      received += value.byteLength;
-      if (received > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(received, context, true);
-      }
-      chunks.push(value);
-      context.onProgress?.({ received, total });
+    } catch (error) {
+      // Whatever ends the read early (a page, the cap, a throwing onProgress), hang up on the
+      // host: an unread body keeps its connection open.
+      await reader.cancel().catch(() => {});
+      throw error;
     }
   }
   if (received === 0)

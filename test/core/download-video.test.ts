@@ -158,6 +158,41 @@ describe('downloadVideo without a Content-Length', () => {
   });
 });
 
+describe('downloadVideo with a throwing onProgress', () => {
+  it("rejects with the callback's error and hangs up on the host", async () => {
+    let closed!: () => void;
+    const hungUp = new Promise<void>((resolve) => (closed = resolve));
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp4' });
+      const chunk = new Uint8Array(16 * 1024).fill(7);
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) {}
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      res.on('close', closed);
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const pending = h.client.downloadVideo(
+        { id: '1', videoUrl: `http://127.0.0.1:${port}/v.mp4` },
+        {
+          onProgress: () => {
+            throw new Error('bug in onProgress');
+          },
+        },
+      );
+      await expect(pending).rejects.toThrow('bug in onProgress');
+      // Before, the socket stayed open, the host stalled mid-send, until garbage collection.
+      await hungUp;
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('downloadVideo from a host that breaks off', () => {
   it('a connection dropped mid-body is an upstream_error, not a bare TypeError', async () => {
     // Content-Length promises 100 KB; the host sends 1 KB and hangs up.
