@@ -31,9 +31,13 @@ export function createVideo(
     binary_data_base64: o.imagesBase64,
   };
   const action = 'submitting a video task';
+  // A submit sent and not yet answered: cut off now, it may still have gone through.
+  let unanswered = false;
   return withRetries(
     async (signal) => {
+      unanswered = true;
       const response = await context.transport.send({ method: 'POST', path, body, signal });
+      unanswered = false;
       const { envelope, requestId } = readEnvelope(response, responseContext(context, action));
       const taskId = readTaskId(envelope.data, response.text);
       if (!taskId) {
@@ -59,7 +63,12 @@ export function createVideo(
       canRetry: (error) => error.code === 'rate_limited',
     },
   ).catch((error: unknown) => {
-    if (isJimengError(error) && error.code === 'timeout') {
+    // Not for a cut during the wait after a 429, which said nothing was created.
+    if (
+      isJimengError(error) &&
+      (error.code === 'timeout' || error.code === 'aborted') &&
+      unanswered
+    ) {
       error.message +=
         ' The task may have been created (and billed) without its id reaching us: wait a moment, or allow more time, before submitting again.';
     }

@@ -119,6 +119,38 @@ describe('createVideo', () => {
     expect(created.taskId).toMatch(/^\d+$/);
   });
 
+  it('an abort mid-submit says the task may exist; an abort before sending does not', async () => {
+    h.sim.fault({ kind: 'hang', route: 'create' });
+    const controller = new AbortController();
+    const pending = rejectionOf(
+      h.client.createVideo({ prompt: 'cancelled' }, { signal: controller.signal }),
+    );
+    setTimeout(() => controller.abort(), 20);
+    const error = await pending;
+    expect(error.code).toBe('aborted');
+    expect(error.message).toMatch(/^Cancelled while submitting a video task\./);
+    expect(error.message).toMatch(/may have been created/);
+    expect(submits()).toHaveLength(1);
+
+    const early = await rejectionOf(
+      h.client.createVideo({ prompt: 'never sent' }, { signal: AbortSignal.abort() }),
+    );
+    expect(early.code).toBe('aborted');
+    expect(early.message).not.toMatch(/may have been created/);
+    expect(submits()).toHaveLength(1);
+
+    // Cut during the wait after a 429, which said nothing was created.
+    h.sim.fault({ kind: 'status', status: 429, retryAfter: '30', route: 'create' });
+    const later = new AbortController();
+    const waiting = rejectionOf(
+      h.client.createVideo({ prompt: 'refused' }, { signal: later.signal }),
+    );
+    setTimeout(() => later.abort(), 50);
+    const refused = await waiting;
+    expect(refused.code).toBe('aborted');
+    expect(refused.message).not.toMatch(/may have been created/);
+  });
+
   it('is retried after a rate-limit refusal, which proves nothing was created', async () => {
     h.sim.fault({ kind: 'status', status: 429, retryAfter: '1', route: 'create' });
     await expect(h.client.createVideo({ prompt: 'again' })).resolves.toBeTruthy();
