@@ -92,7 +92,10 @@ export function deadlineError(
   },
 ): JimengError {
   if (deadline.reason() === 'aborted') {
-    return new AbortedError(`Cancelled while ${what}.`, { taskId: details.taskId });
+    return new AbortedError(`Cancelled while ${what}.`, {
+      taskId: details.taskId,
+      requestId: details.requestId,
+    });
   }
   const after =
     details.timeoutMs === undefined ? '' : ` after ${formatDuration(details.timeoutMs)}`;

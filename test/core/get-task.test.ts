@@ -210,6 +210,18 @@ describe('errors', () => {
     expect(error.requestId).toMatch(/^\d{14}[0-9A-F]{20}$/);
   });
 
+  it('an abort after the provider failed keeps the request id of its last answer', async () => {
+    h.sim.fault({ kind: 'status', status: 500, route: 'task' });
+    h.sim.fault({ kind: 'hang', route: 'task', times: 10 });
+    const controller = new AbortController();
+    const pending = rejectionOf(h.client.getTask(FIXTURE_TASK_ID, { signal: controller.signal }));
+    // 500 ms of real time is 25 s on the harness clock: past the retry's backoff, into the hang.
+    setTimeout(() => controller.abort(), 500);
+    const error = await pending;
+    expect(error.code).toBe('aborted');
+    expect(error.requestId).toMatch(/^\d{14}[0-9A-F]{20}$/);
+  });
+
   it('a hung attempt is cut off and retried within the budget', async () => {
     h.sim.fault({ kind: 'hang' });
     const task = await h.client.getTask(FIXTURE_TASK_ID, { timeoutMs: 120_000 });

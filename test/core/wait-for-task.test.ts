@@ -91,6 +91,25 @@ describe('waitForTask', () => {
     expect(h.taskQueries().length).toBe(before);
   });
 
+  it('an aborted wait keeps the request id of the last answer', async () => {
+    const id = h.sim.addTask({ durationMs: 3_600_000 });
+    const controller = new AbortController();
+    let last: Task | undefined;
+    const pending = rejectionOf(
+      h.client.waitForTask(id, {
+        signal: controller.signal,
+        onUpdate: (task) => {
+          last = task;
+          controller.abort();
+        },
+      }),
+    );
+    const error = await pending;
+    expect(error.code).toBe('aborted');
+    expect(error.requestId).toBe(last?.requestId);
+    expect(error.requestId).toBeTruthy();
+  });
+
   it('many concurrent waits settle without leaving timers behind', async () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();
