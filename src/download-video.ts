@@ -56,8 +56,9 @@ export async function downloadVideo(
     );
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS;
-  // NaN would read as "no deadline": a stalled host would then hold the call forever.
-  if (!(timeoutMs > 0)) {
+  // NaN or a string ('5000' > 0 holds) would read as "no deadline": a stalled host would then
+  // hold the call forever.
+  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) {
     throw new InvalidRequestError(
       `Invalid option: timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}.`,
       { taskId },

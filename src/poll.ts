@@ -51,8 +51,12 @@ export async function waitForTask(id: string, options: WaitOptions, deps: PollDe
       `Invalid option: intervalMs must be at least ${MIN_INTERVAL_MS} ms.`,
     );
   }
-  if (!(timeoutMs > 0))
-    throw new InvalidRequestError('Invalid option: timeoutMs must be positive.');
+  // typeof: '5000' > 0 holds, and a string timeout would make the deadline a string, i.e. none.
+  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) {
+    throw new InvalidRequestError(
+      `Invalid option: timeoutMs must be a positive number of milliseconds, got ${typeof timeoutMs === 'string' ? `the string "${timeoutMs}"` : timeoutMs}.`,
+    );
+  }
   // NaN would survive Math.max above and turn every wait into a 1 ms timer.
   if (!(maxIntervalMs >= MIN_INTERVAL_MS)) {
     throw new InvalidRequestError(

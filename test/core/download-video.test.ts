@@ -60,7 +60,8 @@ describe('downloadVideo', () => {
 
   it('refuses a timeoutMs that is not a positive number instead of never timing out', async () => {
     const task = await finishedTask();
-    for (const timeoutMs of [Number.NaN, 0, -5]) {
+    // '5000' is what an environment variable gives: it made the deadline a string, i.e. none.
+    for (const timeoutMs of [Number.NaN, 0, -5, '5000' as unknown as number]) {
       const error = await rejectionOf(h.client.downloadVideo(task, { timeoutMs }));
       expect(error.code).toBe('invalid_request');
       expect(error.message).toMatch(/timeoutMs/);

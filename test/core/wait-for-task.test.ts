@@ -131,6 +131,15 @@ describe('waitForTask', () => {
     });
   });
 
+  it('refuses a timeoutMs given as a string, as getTask does, instead of never timing out', async () => {
+    // '5000' > 0 holds, and clock.now() + '5000' is a string: the wait had no deadline at all.
+    const id = h.sim.addTask({ durationMs: 3_600_000 });
+    const error = await rejectionOf(h.client.waitForTask(id, { timeoutMs: '5000' as never }));
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toMatch(/timeoutMs/);
+    expect(h.taskQueries()).toHaveLength(0);
+  });
+
   it('refuses a maxIntervalMs that is not a number instead of polling every millisecond', async () => {
     // What Number(process.env.POLL_MAX_MS) gives when the variable is unset.
     const id = h.sim.addTask({ durationMs: 2_000 });
