@@ -42,7 +42,7 @@ export async function withRetries<T>(
       const error = current.timedOut()
         ? new TimeoutError(
             `The provider did not answer within ${formatDuration(policy.attemptTimeoutMs)} while ${context.action}.`,
-            { taskId: context.taskId, retryable: true },
+            { taskId: context.taskId, requestId, retryable: true },
           )
         : thrown;
       if (!isJimengError(error)) throw error;

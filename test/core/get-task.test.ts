@@ -210,6 +210,15 @@ describe('errors', () => {
     expect(error.requestId).toMatch(/^\d{14}[0-9A-F]{20}$/);
   });
 
+  it('attempts that hang until retries run out keep the request id of the last answer', async () => {
+    h.sim.fault({ kind: 'status', status: 500, route: 'task' });
+    h.sim.fault({ kind: 'hang', route: 'task', times: 10 });
+    const error = await rejectionOf(h.client.getTask(FIXTURE_TASK_ID, { timeoutMs: 300_000 }));
+    expect(error.code).toBe('timeout');
+    expect(error.message).toMatch(/did not answer within 30 s/);
+    expect(error.requestId).toMatch(/^\d{14}[0-9A-F]{20}$/);
+  });
+
   it('an abort after the provider failed keeps the request id of its last answer', async () => {
     h.sim.fault({ kind: 'status', status: 500, route: 'task' });
     h.sim.fault({ kind: 'hang', route: 'task', times: 10 });
