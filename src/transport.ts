@@ -1,4 +1,4 @@
-import { type $Fetch, ofetch } from 'ofetch';
+import { type $Fetch, FetchError, ofetch } from 'ofetch';
 import { type JimengError, UpstreamError } from './errors.ts';
 import { failureReason } from './failure-reason.ts';
 import { redactor } from './redactor.ts';
@@ -67,9 +67,12 @@ export function createTransport(options: TransportOptions): Transport {
 
 function networkError(error: unknown, path: string, redact: (text: string) => string): JimengError {
   // ofetch wraps the original failure; its wrapper holds the request options (and so the
-  // Authorization header), so only the original travels on as the cause.
-  const original = error instanceof Error && error.cause !== undefined ? error.cause : error;
-  const reason = redact(failureReason(original));
+  // Authorization header), so only the original travels on as the cause. When fetch rejected
+  // with no reason at all, the wrapper has no cause, and there is nothing to pass on.
+  const original = error instanceof FetchError ? error.cause : error;
+  const reason = redact(
+    original === undefined ? 'fetch failed without a reason' : failureReason(original),
+  );
   return new UpstreamError(
     `Could not reach the provider for ${path} (${reason}). Check the network or JIMENG_BASE_URL.`,
     { retryable: true, cause: original },

@@ -92,6 +92,21 @@ describe('errors', () => {
     expect(error.message).toMatch(/It said: invalid token\. \(request id \w+\)$/);
   });
 
+  it('a fetch that rejects without a reason leaves no path to the token in the cause', async () => {
+    const secret = 'sk-live-SUPERSECRET-0123456789';
+    const client = createClient({
+      token: secret,
+      baseURL: h.server.url,
+      retries: 0,
+      clock: h.clock,
+      fetch: () => Promise.reject(undefined),
+    });
+    const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
+    expect(error.code).toBe('upstream_error');
+    // ofetch's own error, made when fetch gave no reason, holds the request options.
+    expect(reaches(error, secret)).toBe(false);
+  });
+
   it('a key passed as baseURL by mistake is not shown in the refusal', () => {
     const secret = 'sk-live-in-the-wrong-place';
     let message = '';
@@ -353,3 +368,18 @@ describe('answers without a JSON body', () => {
     });
   });
 });
+
+/** Whether `secret` can be read anywhere from `value`, hidden properties and getters included. */
+function reaches(value: unknown, secret: string, seen = new Set<unknown>(), depth = 0): boolean {
+  if (typeof value === 'string') return value.includes(secret);
+  if (!value || typeof value !== 'object' || seen.has(value) || depth > 8) return false;
+  seen.add(value);
+  if (value instanceof Headers) return [...value.values()].some((v) => v.includes(secret));
+  return Object.getOwnPropertyNames(value).some((key) => {
+    try {
+      return reaches((value as Record<string, unknown>)[key], secret, seen, depth + 1);
+    } catch {
+      return false;
+    }
+  });
+}
