@@ -78,6 +78,11 @@ export async function waitForTask(id: string, options: WaitOptions, deps: PollDe
       // A provider hiccup that outlasted the query's own retries is not the task's fault:
       // keep following it until the deadline says otherwise.
       if (!isJimengError(error) || !error.retryable) throw error;
+      // Told to come back after the deadline: sleeping until then would only turn this answer
+      // into a vaguer timeout.
+      if (error.retryAfterMs !== undefined && error.retryAfterMs >= deadline.remaining()) {
+        throw error;
+      }
       retryAfterMs = error.retryAfterMs;
     }
     if (task) {

@@ -67,6 +67,17 @@ describe('waitForTask', () => {
     expect(task.status).toBe('done');
   });
 
+  it('a Retry-After beyond its deadline ends the wait at once with rate_limited', async () => {
+    const id = h.sim.addTask({ durationMs: 3_600_000 });
+    h.sim.fault({ kind: 'status', status: 429, retryAfter: '3600', route: 'task', times: 100 });
+    const started = h.clock.now();
+    const error = await rejectionOf(h.client.waitForTask(id, { timeoutMs: 120_000 }));
+    // Not a timeout two minutes later: no answer could come before the deadline.
+    expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 3_600_000, taskId: id });
+    expect(h.clock.now() - started).toBeLessThan(60_000);
+    expect(h.taskQueries()).toHaveLength(1);
+  });
+
   it('stops at once on a final error such as a refused token', async () => {
     h.sim.fault({ kind: 'proxy-error', status: 401, route: 'task' });
     const error = await rejectionOf(h.client.waitForTask('12345678901234567891'));
