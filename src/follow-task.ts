@@ -14,7 +14,7 @@ export interface FollowTaskOptions extends WaitOptions {
  * (intervals that grow, transient errors ridden out, terminal failures as typed errors).
  * `query` gets the follower's signal, if any; a shared query may ignore it.
  */
-export function followTask(
+export async function followTask(
   id: string,
   query: (signal: AbortSignal | undefined) => Promise<Task>,
   options: FollowTaskOptions = {},

@@ -12,4 +12,18 @@ describe('followTask', () => {
     // Before, the query's 15-minute deadline timer stayed armed and held the process open.
     expect(timers()).toBeLessThanOrEqual(before);
   });
+
+  it('an invalid id is a rejection, like every other failure, not a synchronous throw', async () => {
+    let queried = false;
+    const query = async () => {
+      queried = true;
+      throw new Error('never asked');
+    };
+    let pending: Promise<unknown> | undefined;
+    expect(() => {
+      pending = followTask('../admin', query);
+    }).not.toThrow();
+    await expect(pending).rejects.toMatchObject({ code: 'invalid_task_id' });
+    expect(queried).toBe(false);
+  });
 });
