@@ -42,6 +42,15 @@ export async function downloadVideo(
   options: DownloadOptions,
   deps: DownloadDeps,
 ): Promise<DownloadedVideo> {
+  // downloadVideo(waitForTask(id)), the await forgotten, would otherwise read "no video yet".
+  const pending = typeof (task as { then?: unknown } | null)?.then === 'function';
+  if (pending || typeof task !== 'object' || task === null) {
+    throw new InvalidRequestError(
+      pending
+        ? 'downloadVideo got a promise, not a task: await waitForTask (or getTask) first.'
+        : `downloadVideo needs a task (or an object with its videoUrl), got ${task === null ? 'null' : typeof task}.`,
+    );
+  }
   const taskId = task.id;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!(maxBytes > 0)) throw new InvalidRequestError('Invalid option: maxBytes must be positive.');

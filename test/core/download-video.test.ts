@@ -84,6 +84,17 @@ describe('downloadVideo', () => {
     expect(error.message).toMatch(/no video yet \(status: queued\)/);
   });
 
+  it('refuses what is not a task (null, a task not yet awaited) with invalid_request', async () => {
+    const missing = await rejectionOf(h.client.downloadVideo(null as never));
+    expect(missing.code).toBe('invalid_request');
+    // downloadVideo(waitForTask(id)) without the await in between.
+    const pendingTask = h.client.getTask('12345678901234567890');
+    const error = await rejectionOf(h.client.downloadVideo(pendingTask as never));
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toMatch(/await/);
+    await pendingTask;
+  });
+
   it('a done task that came without a link says to query again, not to wait for done', async () => {
     const error = await rejectionOf(
       h.client.downloadVideo({ id: '1', status: 'done', videoUrl: null }),
