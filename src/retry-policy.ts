@@ -26,16 +26,18 @@ export function shouldRetry(error: JimengError, attempt: number, policy: RetryPo
   return error.retryAfterMs === undefined || error.retryAfterMs <= policy.maxRetryAfterMs;
 }
 
-/** Exponential backoff with jitter; the provider's Retry-After wins when it gives one. */
+/** Exponential backoff with jitter; the provider's Retry-After wins when it asks for longer. */
 export function retryDelayMs(
   attempt: number,
   error: JimengError,
   policy: RetryPolicy,
   random: () => number = Math.random,
 ): number {
-  if (error.retryAfterMs !== undefined) return error.retryAfterMs;
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** attempt);
-  return ceiling / 2 + (random() * ceiling) / 2;
+  const backoff = ceiling / 2 + (random() * ceiling) / 2;
+  // Retry-After is the least to wait: a 0 or a date already past must not turn the retries
+  // into one burst.
+  return Math.max(error.retryAfterMs ?? 0, backoff);
 }
 
 /** `Retry-After` is either delta-seconds or an HTTP date. */

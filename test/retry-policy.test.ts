@@ -32,6 +32,16 @@ describe('retry policy', () => {
     expect(retryDelayMs(0, error, defaultRetryPolicy)).toBe(4200);
   });
 
+  it('never retries sooner than its own backoff, even when Retry-After is 0 or a past date', () => {
+    // A proxy answering "Retry-After: 0" to every request in an outage would otherwise get all
+    // the retries in one burst, with no time for the outage to pass.
+    const now = Date.UTC(2026, 0, 1);
+    for (const header of ['0', 'Wed, 31 Dec 2025 00:00:07 GMT']) {
+      const error = new RateLimitedError('x', { retryAfterMs: parseRetryAfter(header, now) });
+      expect(retryDelayMs(2, error, defaultRetryPolicy, () => 1)).toBe(2000);
+    }
+  });
+
   it('does not retry final errors, spent budgets or waits longer than the cap', () => {
     const p = defaultRetryPolicy;
     expect(shouldRetry(new UpstreamError('x', { retryable: false }), 0, p)).toBe(false);
