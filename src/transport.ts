@@ -70,11 +70,12 @@ function networkError(error: unknown, path: string, redact: (text: string) => st
   // Authorization header), so only the original travels on as the cause. When fetch rejected
   // with no reason at all, the wrapper has no cause, and there is nothing to pass on.
   const original = error instanceof FetchError ? error.cause : error;
-  const reason = redact(
-    original === undefined ? 'fetch failed without a reason' : failureReason(original),
-  );
+  const said = original === undefined ? 'fetch failed without a reason' : failureReason(original);
+  const reason = redact(said);
   return new UpstreamError(
     `Could not reach the provider for ${path} (${reason}). Check the network or JIMENG_BASE_URL.`,
-    { retryable: true, cause: original },
+    // A failure that quotes the token (fetch refusing a header it cannot send quotes it whole)
+    // must not travel on: console.error shows a cause in full.
+    { retryable: true, cause: reason === said ? original : undefined },
   );
 }

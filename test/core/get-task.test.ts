@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.ts';
 import { FIXTURE_TASK_ID, SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
@@ -105,6 +106,26 @@ describe('errors', () => {
     expect(error.code).toBe('upstream_error');
     // ofetch's own error, made when fetch gave no reason, holds the request options.
     expect(reaches(error, secret)).toBe(false);
+  });
+
+  it('a fetch failure that quotes the token does not carry it on as the cause', async () => {
+    // A fetch wrapper (or fetch itself, refusing a header it cannot send) naming the header.
+    const secret = 'sk-live-SUPERSECRET-0123456789';
+    const client = createClient({
+      token: secret,
+      baseURL: h.server.url,
+      retries: 0,
+      clock: h.clock,
+      fetch: (_input, init) =>
+        Promise.reject(
+          new TypeError(`refused header ${new Headers(init?.headers).get('authorization')}`),
+        ),
+    });
+    const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
+    expect(error.code).toBe('upstream_error');
+    expect(error.message).toMatch(/refused header Bearer \[redacted\]/);
+    expect(reaches(error, secret)).toBe(false);
+    expect(inspect(error, { depth: 10 })).not.toContain(secret);
   });
 
   it('a key passed as baseURL by mistake is not shown in the refusal', () => {
