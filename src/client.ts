@@ -59,16 +59,18 @@ export function createClient(options: ClientOptions = {}): JimengClient {
     'retries must be an integer from 0 to 10',
   );
   assertTimeout(options.timeoutMs);
+  // fetch trims a header's whitespace, so a token read with its newline is sent without it:
+  // it must be redacted without it too.
+  const token = options.token?.trim() || undefined;
+  assertOption(
+    token === undefined || /^[\x20-\x7e]+$/.test(token),
+    // fetch cannot send such a header: every query would fail as an outage, and be retried.
+    'token contains a line break, a control character or a non-ASCII character such as a curly quote (copied along with something else?)',
+  );
   const context: ClientContext = {
     clock,
     policy: { ...defaultRetryPolicy, retries },
-    // fetch trims a header's whitespace, so a token read with its newline is sent without it:
-    // it must be redacted without it too.
-    transport: createTransport({
-      baseURL,
-      token: options.token?.trim() || undefined,
-      fetch: options.fetch,
-    }),
+    transport: createTransport({ baseURL, token, fetch: options.fetch }),
   };
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 

@@ -128,6 +128,24 @@ describe('errors', () => {
     expect(inspect(error, { depth: 10 })).not.toContain(secret);
   });
 
+  it.each([
+    ['a line break inside', 'sk-live-SUPERSECRET\nsk-old-key'],
+    ['curly quotes', '\u201csk-live-SUPERSECRET\u201d'],
+  ])('a token with %s is refused at once, not retried as an outage', (_, token) => {
+    // fetch cannot send it: every query failed as "could not reach the provider", was retried,
+    // and waitForTask kept "following through the outage" until its deadline.
+    let error: unknown;
+    try {
+      createClient({ token, baseURL: h.server.url });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toMatchObject({ code: 'invalid_request' });
+    expect(String((error as Error).message)).toMatch(/token/);
+    expect(JSON.stringify(error)).not.toContain('SUPERSECRET');
+    expect(h.sim.requests).toHaveLength(0);
+  });
+
   it('a key passed as baseURL by mistake is not shown in the refusal', () => {
     const secret = 'sk-live-in-the-wrong-place';
     let message = '';
