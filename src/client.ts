@@ -49,9 +49,10 @@ export function createClient(options: ClientOptions = {}): JimengClient {
   const clock = options.clock ?? systemClock;
   const baseURL = options.baseURL?.trim() || DEFAULT_BASE_URL;
   assertOption(
-    /^https?:\/\//i.test(baseURL),
+    // A URL fetch cannot parse fails each query as an outage, retried until the deadline.
+    /^https?:\/\//i.test(baseURL) && isURL(baseURL),
     // The value is not shown: a key passed in the wrong place would end up in logs.
-    'baseURL must start with http:// or https://, like https://api.gpt.ge',
+    'baseURL must be an http:// or https:// URL, like https://api.gpt.ge',
   );
   const retries = options.retries ?? defaultRetryPolicy.retries;
   assertOption(
@@ -104,6 +105,15 @@ export function createClient(options: ClientOptions = {}): JimengClient {
       return downloadVideo(task, downloadOptions, { clock, fetch: fetchImpl });
     },
   };
+}
+
+function isURL(text: string): boolean {
+  try {
+    new URL(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function assertOption(ok: boolean, message: string): asserts ok {

@@ -146,6 +146,12 @@ describe('errors', () => {
     expect(h.sim.requests).toHaveLength(0);
   });
 
+  it('a baseURL that is not a URL is refused at once, not retried as an outage', () => {
+    for (const baseURL of ['https://api gpt.ge', 'http://[api.gpt.ge]']) {
+      expect(() => createClient({ token: 't', baseURL })).toThrow(/baseURL/);
+    }
+  });
+
   it('a key passed as baseURL by mistake is not shown in the refusal', () => {
     const secret = 'sk-live-in-the-wrong-place';
     let message = '';
