@@ -99,7 +99,7 @@ export function readEnvelope(response: UpstreamResponse, context: ResponseContex
       return fail(rateLimited(context, withCode, upstreamMessage));
     }
     const known = describeBusinessCode(envelope.code);
-    const meaning = known?.meaning ?? upstreamMessage ?? 'no reason given';
+    const meaning = known?.meaning ?? (upstreamMessage || 'no reason given');
     return fail(
       new ApiError(
         `The provider refused ${context.action}: ${meaning} (code ${envelope.code}${upstreamMessage && known ? `: ${upstreamMessage}` : ''}).`,

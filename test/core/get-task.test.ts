@@ -238,6 +238,13 @@ describe('errors', () => {
     expect(error.message).toMatch(/moderation/);
   });
 
+  it('an unknown code with an empty message says no reason was given', async () => {
+    h.sim.fault({ kind: 'code', code: 40099, status: 400, message: '', route: 'task' });
+    const error = await rejectionOf(h.client.getTask(FIXTURE_TASK_ID));
+    expect(error).toMatchObject({ code: 'api_error', upstreamCode: 40099 });
+    expect(error.message).toMatch(/: no reason given \(code 40099\)\./);
+  });
+
   it('timeoutMs bounds the whole call, retries included, when the provider hangs', async () => {
     h.sim.fault({ kind: 'hang', times: 10 });
     const started = h.clock.now();
