@@ -111,8 +111,9 @@ async function shutdown(code: number) {
   process.exit(code);
 }
 
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+// Exit as shells report a signal, 128 + its number, so `npm start && …` stops at a Ctrl-C.
+process.once('SIGINT', () => void shutdown(130));
+process.once('SIGTERM', () => void shutdown(143));
 main().catch((error) => {
   process.stderr.write(
     `npm start: ${isJimengError(error) ? `${error.message} [${error.code}]` : String(error instanceof Error ? error.stack : error)}\n`,

@@ -113,3 +113,27 @@ it('npm start also starts the bot when DISCORD_TOKEN is set, and never prints th
     await rm(dataDir, { recursive: true, force: true });
   }
 }, 60_000);
+
+it.each([
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const)(
+  'npm start stopped by %s exits %i, as shells report a signal',
+  async (signal, code) => {
+    // Without the edge: Miniflare's own exit hook would otherwise decide the code for us.
+    const child = npmStart({ SIMULATOR_DURATION_MS: '300', START_EDGE: '0' });
+    let output = '';
+    child.stderr.on('data', (d) => (output += d));
+    for await (const line of createInterface({ input: child.stdout })) {
+      output += `${line}\n`;
+      if (line.includes('Press Ctrl-C to stop')) break;
+    }
+    const saved = /saved to (out\/\d+\.mp4)/.exec(output)?.[1];
+    if (saved) await rm(join(root, saved));
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    const [exitCode] = await exited;
+    expect(exitCode).toBe(code);
+  },
+  60_000,
+);
