@@ -133,5 +133,7 @@ export class UsageError extends JimengError {
 }
 
 function usage(message: string): UsageError {
-  return new UsageError(`${message}. Run jimeng --help for usage.`);
+  // node:util's messages can span lines and end in their own period: a failure is one line.
+  const line = message.replace(/\s*\n\s*/g, ' ').replace(/\.+$/, '');
+  return new UsageError(`${line}. Run jimeng --help for usage.`);
 }

@@ -151,6 +151,16 @@ describe('jimeng CLI', () => {
     expect(sim.requests).toHaveLength(0);
   });
 
+  it('a flag value starting with a dash is refused in one line, exit 2', async () => {
+    // node:util's own message for this spans three lines.
+    const run = await jimeng(['create', 'a fox in the snow', '--seed', '-1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^jimeng: Option '--seed' argument is ambiguous\. .*'--seed=-XYZ'\. Run jimeng --help for usage\. \[invalid_request\]\n$/,
+    );
+    expect(sim.requests).toHaveLength(0);
+  });
+
   it('a JIMENG_BASE_URL that is not a URL is a usage mistake: one line, exit 2', async () => {
     const run = await jimeng(['task', FIXTURE_TASK_ID], { JIMENG_BASE_URL: 'api.gpt.ge' });
     expect(run.code).toBe(2);
