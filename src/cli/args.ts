@@ -56,6 +56,8 @@ export function parseCommand(argv: string[], parseArgs: typeof ParseArgs): Comma
   if (values.version) return { kind: 'version' };
   const [name, arg, ...rest] = positionals;
   if (rest.length) throw usage(`unexpected argument ${JSON.stringify(rest[0])}`);
+  // `--out "$OUT"` with OUT unset: ignoring it would submit a billed task and save nothing.
+  if (values.out === '') throw usage('--out needs a file name');
   const flags: CommonFlags = {
     wait: Boolean(values.wait || values.out),
     out: values.out,

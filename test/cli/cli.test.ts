@@ -191,6 +191,14 @@ describe('jimeng CLI', () => {
     expect(sim.requests).toHaveLength(0);
   });
 
+  it('an empty --out (an unset $OUT) is a usage mistake, not a create that never downloads', async () => {
+    const run = await jimeng(['create', 'a fox in the snow', '--out', '']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^jimeng: --out needs a file name\..*\[invalid_request\]\n$/);
+    expect(run.stdout).toBe('');
+    expect(sim.requests).toHaveLength(0);
+  });
+
   it.skipIf(!existsSync('/dev/full'))(
     'a disk that fills up while saving says so and gives the link, instead of "unexpected error"',
     async () => {
