@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { runCli } from './run.ts';
+import { isStdoutPath } from './stdout-path.ts';
 import { VERSION } from './version.ts';
 
 // A reader that has seen enough (`| grep -q`, `| head`) closes the pipe: nothing is left to say.
@@ -46,10 +47,15 @@ process.exitCode = code === 130 ? (signalExitCode ?? code) : code;
 
 /**
  * Writes beside the target, then renames over it: a save that fails halfway (a full disk, a
- * file size limit) leaves the file that was there before, never half a video. Devices and
- * pipes (`--out /dev/stdout`) are written directly: there is nothing to rename over.
+ * file size limit) leaves the file that was there before, never half a video. Our own stdout
+ * goes through its stream; other devices and pipes are written directly: nothing to rename over.
  */
 async function saveFile(path: string, bytes: Uint8Array): Promise<void> {
+  if (isStdoutPath(path)) {
+    return new Promise((resolve, reject) =>
+      process.stdout.write(bytes, (error) => (error ? reject(error) : resolve())),
+    );
+  }
   const existing = await stat(path).catch(() => undefined);
   if (existing && !existing.isFile()) return writeFile(path, bytes);
   // A symlink is saved through, as a plain write would: renaming over it would replace the link.

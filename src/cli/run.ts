@@ -5,6 +5,7 @@ import { isJimengError } from '../errors.ts';
 import type { Task } from '../task.ts';
 import { type Command, type CommonFlags, parseCommand, USAGE, UsageError } from './args.ts';
 import { createStatusLine } from './status-line.ts';
+import { isStdoutPath } from './stdout-path.ts';
 
 /** Everything the CLI needs from its runtime, so the logic itself runs anywhere. */
 export interface CliIO {
@@ -65,6 +66,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (command.kind === 'create' && !command.flags.wait && !command.flags.json) return 0;
     const task = await follow(client, id, command.flags, io);
     if (command.flags.out) await save(client, task, command.flags.out, io);
+    // The video is the output: text after it would corrupt it.
+    if (isStdoutPath(command.flags.out)) return 0;
     io.stdout(command.flags.json ? `${JSON.stringify(task, null, 2)}\n` : describe(task));
     return 0;
   } catch (error) {

@@ -191,6 +191,23 @@ describe('jimeng CLI', () => {
     expect(sim.requests).toHaveLength(0);
   });
 
+  it('--out /dev/stdout into a pipe writes the video alone, with no task text after it', async () => {
+    const child = spawn(
+      runtimes.node20,
+      [join(root, 'dist/src/cli/main.js'), 'task', FIXTURE_TASK_ID, '--out', '/dev/stdout'],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, JIMENG_TOKEN: SIMULATOR_TOKEN, JIMENG_BASE_URL: server.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => chunks.push(d));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(Buffer.concat(chunks).equals(Buffer.from(sampleVideo()))).toBe(true);
+  });
+
   it('an empty --out (an unset $OUT) is a usage mistake, not a create that never downloads', async () => {
     const run = await jimeng(['create', 'a fox in the snow', '--out', '']);
     expect(run.code).toBe(2);
