@@ -24,6 +24,10 @@ export function createStatusLine(out: StatusOutput, now: () => number) {
   const startedAt = now();
   let last = '';
   let live = false;
+  // A status can hold for minutes: without a tick the live line's elapsed time would freeze
+  // and look hung. Unref'd, so it never keeps the process alive.
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  const draw = () => out.write(`\r\x1b[2K${last} · ${formatDuration(now() - startedAt)}`);
   return {
     task(task: Task) {
       const upstream =
@@ -32,17 +36,21 @@ export function createStatusLine(out: StatusOutput, now: () => number) {
       this.show(text);
     },
     show(text: string) {
-      const line = `${text} · ${formatDuration(now() - startedAt)}`;
-      if (out.isTTY) {
-        out.write(`\r\x1b[2K${line}`);
-        live = true;
-      } else if (text !== last) {
-        out.write(`${line}\n`);
-      }
+      const changed = text !== last;
       last = text;
+      if (out.isTTY) {
+        draw();
+        live = true;
+        ticker ??= setInterval(draw, 1000);
+        ticker.unref?.();
+      } else if (changed) {
+        out.write(`${text} · ${formatDuration(now() - startedAt)}\n`);
+      }
     },
     /** Ends a live line so the next output starts on a fresh one. */
     end() {
+      clearInterval(ticker);
+      ticker = undefined;
       if (live) out.write('\n');
       live = false;
     },
