@@ -1,4 +1,5 @@
 import type { parseArgs as ParseArgs } from 'node:util';
+import { type AspectRatio, parseCreateVideoOptions } from '../create-video-options.ts';
 import { JimengError } from '../errors.ts';
 import { MIN_INTERVAL_MS } from '../poll.ts';
 
@@ -77,14 +78,20 @@ export function parseCommand(argv: string[], parseArgs: typeof ParseArgs): Comma
       if (!/^-?\d+$/.test(values.seed)) throw usage('--seed must be an integer');
       seed = Number(values.seed);
     }
-    return {
-      kind: 'create',
-      prompt: arg,
-      aspectRatio: values.aspect,
-      seed,
-      imageUrls: values.image ?? [],
-      flags,
-    };
+    const imageUrls = values.image ?? [];
+    try {
+      // The client checks these again, but its refusal would read as a failure (exit 1), not
+      // as the command line's mistake.
+      parseCreateVideoOptions({
+        prompt: arg,
+        aspectRatio: values.aspect as AspectRatio | undefined,
+        seed,
+        imageUrls: imageUrls.length ? imageUrls : undefined,
+      });
+    } catch (error) {
+      throw usage(error instanceof Error ? error.message : String(error));
+    }
+    return { kind: 'create', prompt: arg, aspectRatio: values.aspect, seed, imageUrls, flags };
   }
   if (name === undefined) return { kind: 'help' };
   throw usage(`unknown command ${JSON.stringify(name)}`);

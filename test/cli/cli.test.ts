@@ -161,6 +161,17 @@ describe('jimeng CLI', () => {
     expect(sim.requests).toHaveLength(0);
   });
 
+  it.each([
+    ['an aspect ratio it does not offer', ['a fox', '--aspect', '7:3']],
+    ['a seed over 32 bits', ['a fox', '--seed', '99999999999']],
+    ['a prompt over 150 characters', ['x'.repeat(151)]],
+  ])('create with %s is a usage mistake, exit 2, nothing sent', async (_, args) => {
+    const run = await jimeng(['create', ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^jimeng: Invalid video request: .*--help.*\[invalid_request\]\n$/);
+    expect(sim.requests).toHaveLength(0);
+  });
+
   it('a JIMENG_BASE_URL that is not a URL is a usage mistake: one line, exit 2', async () => {
     const run = await jimeng(['task', FIXTURE_TASK_ID], { JIMENG_BASE_URL: 'api.gpt.ge' });
     expect(run.code).toBe(2);
