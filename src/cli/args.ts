@@ -117,6 +117,8 @@ function parse(argv: string[], parseArgs: typeof ParseArgs) {
   });
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** "90", "90s", "1.5m", "500ms", "1h" -> milliseconds. */
 export function parseDuration(text: string, flag: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
@@ -124,6 +126,8 @@ export function parseDuration(text: string, flag: string): number {
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
   const ms = Number(match[1]) * unit;
   if (!(ms > 0)) throw usage(`${flag} must be positive`);
+  // Timers hold at most 2^31-1 ms (24.8 days); a longer one fires at once, a timeout at once.
+  if (ms > MAX_TIMER_MS) throw usage(`${flag} must be at most 596h, got ${JSON.stringify(text)}`);
   return ms;
 }
 

@@ -144,6 +144,15 @@ describe('jimeng CLI', () => {
     );
   });
 
+  it('a --timeout beyond what a timer can hold is a usage mistake, not an instant timeout', async () => {
+    const run = await jimeng(['create', 'a fox in the snow', '--wait', '--timeout', '1000h']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^jimeng: --timeout must be at most 596h, got "1000h"\..*\[invalid_request\]\n$/,
+    );
+    expect(sim.requests).toHaveLength(0);
+  });
+
   it('an --interval under the 100 ms floor is a usage mistake naming the flag, exit 2', async () => {
     const run = await jimeng(['task', FIXTURE_TASK_ID, '--wait', '--interval', '50ms']);
     expect(run.code).toBe(2);
