@@ -106,15 +106,28 @@ async function startDiscordBot(token: string, baseURL: string) {
   say(`Discord bot: logged in as ${bot.client.user?.tag ?? 'the bot'}.`);
 }
 
+let stopping = false;
 async function shutdown(code: number) {
+  // Once: closing the simulator fails whatever the demo was doing, which must not report
+  // that failure or pick another exit code.
+  if (stopping) return;
+  stopping = true;
   for (const close of closers.reverse()) await Promise.resolve(close()).catch(() => {});
   process.exit(code);
 }
+
+// A reader that has seen enough (`npm start | head -1`) closes the pipe: stop quietly, as the
+// CLI does, instead of dying on an EPIPE trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  void shutdown(0);
+});
 
 // Exit as shells report a signal, 128 + its number, so `npm start && …` stops at a Ctrl-C.
 process.once('SIGINT', () => void shutdown(130));
 process.once('SIGTERM', () => void shutdown(143));
 main().catch((error) => {
+  if (stopping) return;
   process.stderr.write(
     `npm start: ${isJimengError(error) ? `${error.message} [${error.code}]` : String(error instanceof Error ? error.stack : error)}\n`,
   );

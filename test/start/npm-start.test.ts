@@ -137,3 +137,18 @@ it.each([
   },
   60_000,
 );
+
+it('npm start whose reader stops early (| head -1) stops quietly, not with an EPIPE trace', async () => {
+  const child = npmStart({ SIMULATOR_DURATION_MS: '300', START_EDGE: '0' });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = once(child, 'exit');
+  for await (const line of createInterface({ input: child.stdout })) {
+    expect(line).toMatch(/^No JIMENG_TOKEN set/);
+    break;
+  }
+  child.stdout.destroy(); // the reader is gone: every later line meets a closed pipe
+  const [code] = await exited;
+  expect(stderr).not.toMatch(/EPIPE|node:events/);
+  expect(code).toBe(0);
+}, 60_000);
