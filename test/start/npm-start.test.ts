@@ -104,6 +104,8 @@ it('npm start also starts the bot when DISCORD_TOKEN is set, and never prints th
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     const [code] = await once(child, 'exit');
+    const saved = /saved to (out\/\d+\.mp4)/.exec(output)?.[1];
+    if (saved) await rm(join(root, saved));
     expect(output).toMatch(/^No JIMENG_TOKEN set/);
     expect(output).toMatch(/Discord bot: logged in as jimeng-bot/);
     expect(output).not.toContain(discord.token);
