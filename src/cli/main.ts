@@ -3,7 +3,7 @@
 // Deno all provide these through their Node compatibility, so one entry serves all three.
 import { constants } from 'node:fs';
 import { access, chmod, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { runCli } from './run.ts';
@@ -38,7 +38,14 @@ const code = await runCli(process.argv.slice(2), {
   checkWritable: async (path) => {
     const existing = await stat(path).catch(() => undefined);
     if (existing?.isDirectory()) throw new Error('it is a directory');
-    await access(existing ? path : dirname(resolve(path)), constants.W_OK);
+    if (existing) return access(path, constants.W_OK);
+    // `clips/` names a folder, and a writable file is no folder to create one in: both
+    // would pass the access check below, then fail only after the billed submit.
+    if (path.endsWith('/') || path.endsWith(sep))
+      throw new Error('it names a directory, not a file');
+    const folder = dirname(resolve(path));
+    if (!(await stat(folder)).isDirectory()) throw new Error(`${folder} is not a directory`);
+    await access(folder, constants.W_OK);
   },
   signal: controller.signal,
   version: VERSION,

@@ -211,6 +211,17 @@ describe('jimeng CLI', () => {
     expect(sim.requests).toHaveLength(0);
   });
 
+  it.each([
+    ['a folder that does not exist yet (trailing slash)', 'new-folder/'],
+    ['a path under a file', 'a-file/clip.mp4'],
+  ])('an --out naming %s is refused before the billed submit, exit 2', async (_, out) => {
+    await writeFile(join(dir, 'a-file'), 'not a folder');
+    const run = await jimeng(['create', 'a fox in the snow', '--out', join(dir, out)]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^jimeng: --out ".*" cannot be written: .*Nothing was sent.*\n$/);
+    expect(sim.requests).toHaveLength(0);
+  });
+
   it('--out /dev/stdout into a pipe writes the video alone, with no task text after it', async () => {
     const child = spawn(
       runtimes.node20,
