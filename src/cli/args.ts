@@ -93,7 +93,8 @@ export function parseCommand(argv: string[], parseArgs: typeof ParseArgs): Comma
     }
     return { kind: 'create', prompt: arg, aspectRatio: values.aspect, seed, imageUrls, flags };
   }
-  if (name === undefined) return { kind: 'help' };
+  // `jimeng $cmd --json` with cmd unset must not pass help text off as a result.
+  if (name === undefined) throw usage('jimeng needs a command: task or create');
   throw usage(`unknown command ${JSON.stringify(name)}`);
 }
 

@@ -375,6 +375,16 @@ describe('jimeng CLI', () => {
     expect(run.stdout + run.stderr).not.toContain(secret);
   });
 
+  it.each([[[]], [['--json']], [['--wait', '--out', 'clip.mp4']]])(
+    'no command (%j) is a usage mistake, exit 2, not help text on stdout and success',
+    async (args) => {
+      const run = await jimeng(args);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^jimeng: .*task or create.*--help.*\[invalid_request\]\n$/);
+    },
+  );
+
   it('shows help and a version that matches package.json', async () => {
     const help = await jimeng(['--help']);
     expect(help.code).toBe(0);
