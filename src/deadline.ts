@@ -92,6 +92,14 @@ export function deadlineError(
   },
 ): JimengError {
   if (deadline.reason() === 'aborted') {
+    // `AbortSignal.timeout(ms)` aborts with a TimeoutError: the caller set a time limit, and a
+    // script that retries on timeout but stops on cancel must be able to tell the two apart.
+    if (isTimeoutReason(deadline.signal?.reason)) {
+      return new TimeoutError(`Timed out (the signal's own timeout) while ${what}.`, {
+        taskId: details.taskId,
+        requestId: details.requestId,
+      });
+    }
     return new AbortedError(`Cancelled while ${what}.`, {
       taskId: details.taskId,
       requestId: details.requestId,
@@ -103,6 +111,10 @@ export function deadlineError(
     taskId: details.taskId,
     requestId: details.requestId,
   });
+}
+
+function isTimeoutReason(reason: unknown): boolean {
+  return (reason as { name?: unknown } | undefined)?.name === 'TimeoutError';
 }
 
 export function formatDuration(ms: number): string {

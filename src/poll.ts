@@ -30,7 +30,11 @@ export interface WaitOptions {
   /** First wait between queries; later waits grow with the time spent. */
   intervalMs?: number | undefined;
   maxIntervalMs?: number | undefined;
-  /** Called once per status change, the first query included. */
+  /**
+   * Called once per status change, the first query included. It is not awaited, so a slow
+   * one never holds the polling; if it throws or rejects, the wait rejects with its error
+   * (a rejection is seen at the next poll, and dropped once the wait has settled).
+   */
   onUpdate?: ((task: Task) => void) | undefined;
 }
 
@@ -67,7 +71,18 @@ export async function waitForTask(id: string, options: WaitOptions, deps: PollDe
   const deadline = startDeadline(clock, { signal: options.signal, timeoutMs });
   const startedAt = clock.now();
   let last: Task | undefined;
+  // An async onUpdate's rejection, caught so it can never surface as an unhandled rejection.
+  let updateFailure: { error: unknown } | undefined;
+  const report = (task: Task) => {
+    const result: unknown = options.onUpdate?.(task);
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      (result as PromiseLike<unknown>).then(undefined, (error: unknown) => {
+        updateFailure ??= { error };
+      });
+    }
+  };
   for (;;) {
+    if (updateFailure) throw updateFailure.error;
     let task: Task | undefined;
     let retryAfterMs: number | undefined;
     try {
@@ -86,7 +101,7 @@ export async function waitForTask(id: string, options: WaitOptions, deps: PollDe
       retryAfterMs = error.retryAfterMs;
     }
     if (task) {
-      if (task.status !== last?.status) options.onUpdate?.(task);
+      if (task.status !== last?.status) report(task);
       last = task;
       const failure = terminalFailure(task);
       if (failure) throw failure;
@@ -115,7 +130,11 @@ function waitError(
     timeoutMs,
   });
   if (error.code === 'timeout') {
-    error.message += ` The task may still finish: query it again later, or wait longer than ${formatDuration(timeoutMs)}.`;
+    // When the caller's own AbortSignal.timeout() fired, timeoutMs was not the limit.
+    const longer = deadline.signal?.aborted
+      ? 'allow more time'
+      : `wait longer than ${formatDuration(timeoutMs)}`;
+    error.message += ` The task may still finish: query it again later, or ${longer}.`;
   }
   return error;
 }

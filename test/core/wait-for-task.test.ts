@@ -121,6 +121,35 @@ describe('waitForTask', () => {
     expect(error.requestId).toBeTruthy();
   });
 
+  it('an async onUpdate that rejects ends the wait with its error, not an unhandled rejection', async () => {
+    const id = h.sim.addTask({ durationMs: 3_600_000 });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const wait = h.client.waitForTask(id, {
+        onUpdate: async () => {
+          throw new Error('could not save the status');
+        },
+      });
+      await expect(wait).rejects.toThrow('could not save the status');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('a signal from AbortSignal.timeout() ends the wait as a timeout, not a cancel', async () => {
+    const id = h.sim.addTask({ durationMs: 3_600_000 });
+    const error = await rejectionOf(
+      h.client.waitForTask(id, { signal: AbortSignal.timeout(30), intervalMs: 1_000 }),
+    );
+    expect(error.code).toBe('timeout');
+    expect(error.message).toMatch(/signal/);
+    expect(error.taskId).toBe(id);
+  });
+
   it('many concurrent waits settle without leaving timers behind', async () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();
