@@ -2,7 +2,7 @@ import type { ClientContext } from './client-context.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type CreatedTask, createVideo } from './create-video.ts';
 import type { CreateVideoOptions } from './create-video-options.ts';
-import { startDeadline } from './deadline.ts';
+import { assertTimeoutMs, startDeadline } from './deadline.ts';
 import { type DownloadedVideo, type DownloadOptions, downloadVideo } from './download-video.ts';
 import { InvalidRequestError } from './errors.ts';
 import { type WaitOptions, waitForTask } from './poll.ts';
@@ -59,7 +59,7 @@ export function createClient(options: ClientOptions = {}): JimengClient {
     Number.isInteger(retries) && retries >= 0 && retries <= 10,
     'retries must be an integer from 0 to 10',
   );
-  assertTimeout(options.timeoutMs);
+  assertTimeoutMs(options.timeoutMs);
   // fetch trims a header's whitespace, so a token read with its newline is sent without it:
   // it must be redacted without it too.
   const token = options.token?.trim() || undefined;
@@ -76,7 +76,7 @@ export function createClient(options: ClientOptions = {}): JimengClient {
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
   const deadlineFor = (timeoutMs: number | undefined, signal: AbortSignal | undefined) => {
-    assertTimeout(timeoutMs);
+    assertTimeoutMs(timeoutMs);
     const ms = timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     return { deadline: startDeadline(clock, { signal, timeoutMs: ms }), timeoutMs: ms };
   };
@@ -118,13 +118,4 @@ function isURL(text: string): boolean {
 
 function assertOption(ok: boolean, message: string): asserts ok {
   if (!ok) throw new InvalidRequestError(`Invalid client option: ${message}.`);
-}
-
-function assertTimeout(timeoutMs: number | undefined) {
-  if (timeoutMs === undefined) return;
-  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) {
-    throw new InvalidRequestError(
-      `Invalid option: timeoutMs must be a positive number of milliseconds, got ${timeoutMs}.`,
-    );
-  }
 }

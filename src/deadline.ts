@@ -1,5 +1,5 @@
 import type { Clock } from './clock.ts';
-import { AbortedError, type JimengError, TimeoutError } from './errors.ts';
+import { AbortedError, InvalidRequestError, type JimengError, TimeoutError } from './errors.ts';
 
 /**
  * One budget for a whole call: every attempt, retry wait and poll sleep is bounded by it, so a
@@ -16,6 +16,22 @@ export interface Deadline {
   reason(): 'aborted' | 'timeout' | undefined;
   /** Records that a timer set for the deadline fired: from then on `reason()` says timeout. */
   expire(): void;
+}
+
+/**
+ * Refuses a budget that would not bound anything: NaN, 0, a negative, or a string ('5000' > 0
+ * holds, and a string deadline is no deadline), any of which would let a stalled call run on.
+ */
+export function assertTimeoutMs(
+  timeoutMs: unknown,
+  taskId?: string,
+): asserts timeoutMs is number | undefined {
+  if (timeoutMs === undefined || (typeof timeoutMs === 'number' && timeoutMs > 0)) return;
+  const got = typeof timeoutMs === 'string' ? `the string "${timeoutMs}"` : String(timeoutMs);
+  throw new InvalidRequestError(
+    `Invalid option: timeoutMs must be a positive number of milliseconds, got ${got}.`,
+    { taskId },
+  );
 }
 
 export function startDeadline(

@@ -1,5 +1,5 @@
 import type { Clock } from './clock.ts';
-import { deadlineError, startAttempt, startDeadline } from './deadline.ts';
+import { assertTimeoutMs, deadlineError, startAttempt, startDeadline } from './deadline.ts';
 import {
   InvalidRequestError,
   isJimengError,
@@ -65,14 +65,7 @@ export async function downloadVideo(
     );
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS;
-  // NaN or a string ('5000' > 0 holds) would read as "no deadline": a stalled host would then
-  // hold the call forever.
-  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) {
-    throw new InvalidRequestError(
-      `Invalid option: timeoutMs must be a positive number of milliseconds, got ${options.timeoutMs}.`,
-      { taskId },
-    );
-  }
+  assertTimeoutMs(timeoutMs, taskId);
   const deadline = startDeadline(deps.clock, { signal: options.signal, timeoutMs });
   const attempt = startAttempt(deps.clock, deadline);
   const what = `downloading the video${taskId ? ` of task ${taskId}` : ''}`;

@@ -1,5 +1,6 @@
 import type { Clock } from './clock.ts';
 import {
+  assertTimeoutMs,
   type Deadline,
   deadlineError,
   formatDuration,
@@ -55,12 +56,7 @@ export async function waitForTask(id: string, options: WaitOptions, deps: PollDe
       `Invalid option: intervalMs must be at least ${MIN_INTERVAL_MS} ms.`,
     );
   }
-  // typeof: '5000' > 0 holds, and a string timeout would make the deadline a string, i.e. none.
-  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) {
-    throw new InvalidRequestError(
-      `Invalid option: timeoutMs must be a positive number of milliseconds, got ${typeof timeoutMs === 'string' ? `the string "${timeoutMs}"` : timeoutMs}.`,
-    );
-  }
+  assertTimeoutMs(timeoutMs);
   // NaN would survive Math.max above and turn every wait into a 1 ms timer.
   if (!(maxIntervalMs >= MIN_INTERVAL_MS)) {
     throw new InvalidRequestError(
