@@ -16,25 +16,21 @@ const MAX_EPOCH_S = 4_102_444_800;
 export function videoUrlExpiresAt(videoUrl: string, queriedAt: number): number {
   // Split by hand rather than with `new URL`: this runs for every answer that has a link, and
   // building a URL object cost more than the rest of the task's normalisation together.
-  const parts = URL_PARTS.exec(videoUrl);
-  if (!parts) return queriedAt + DEFAULT_URL_LIFETIME_MS;
-  const [, path = '', query] = parts;
-  for (const segment of path.split('/')) {
-    if (/^[0-9a-f]{8}$/i.test(segment)) {
-      const seconds = Number.parseInt(segment, 16);
-      if (seconds > MIN_EPOCH_S && seconds < MAX_EPOCH_S) return seconds * 1000;
-    }
+  const [, path = '', query = ''] = URL_PARTS.exec(videoUrl) ?? [];
+  for (const [, hex = ''] of path.matchAll(HEX_SEGMENT)) {
+    const seconds = Number.parseInt(hex, 16);
+    if (seconds > MIN_EPOCH_S && seconds < MAX_EPOCH_S) return seconds * 1000;
   }
-  const params = new URLSearchParams(query);
-  for (const name of ['x-expires', 'expires', 'Expires', 'x-oss-expires']) {
-    const value = params.get(name);
-    if (value && /^\d{9,11}$/.test(value)) {
-      const seconds = Number(value);
-      if (seconds > MIN_EPOCH_S && seconds < MAX_EPOCH_S) return seconds * 1000;
-    }
+  for (const [, digits] of query.matchAll(EXPIRES_PARAM)) {
+    const seconds = Number(digits);
+    if (seconds > MIN_EPOCH_S && seconds < MAX_EPOCH_S) return seconds * 1000;
   }
   return queriedAt + DEFAULT_URL_LIFETIME_MS;
 }
 
 /** scheme://host, then the path and the query of an http(s) URL. */
 const URL_PARTS = /^https?:\/\/[^/?#\s]+([^?#\s]*)(?:\?([^#\s]*))?(?:#\S*)?$/i;
+/** A whole path segment of 8 hex digits. */
+const HEX_SEGMENT = /\/([0-9a-f]{8})(?=\/|$)/gi;
+/** `x-expires`, `expires`, `Expires` or `x-oss-expires`, in epoch seconds. */
+const EXPIRES_PARAM = /(?:^|&)(?:x-(?:oss-)?)?expires=(\d{9,11})(?=&|$)/gi;
