@@ -1,10 +1,11 @@
 import * as v from 'valibot';
 
 /**
- * The upstream envelope, read leniently: only what we act on is checked, everything else is
- * kept untouched in `Task.raw`. `code` comes first: when it is not 10000, `data` may be null.
+ * The upstream envelope, read leniently: only what we act on is checked, and other fields are
+ * dropped from the output (`v.object` ignores them rather than copying them): the body stays
+ * untouched in `Task.raw`. `code` comes first: when it is not 10000, `data` may be null.
  */
-export const UpstreamEnvelopeSchema = v.looseObject({
+export const UpstreamEnvelopeSchema = v.object({
   code: v.number(),
   message: v.optional(v.nullable(v.string())),
   request_id: v.optional(v.nullable(v.string())),
@@ -17,7 +18,7 @@ const stringList = v.pipe(
   v.transform((list) => (list ?? []).filter((item): item is string => typeof item === 'string')),
 );
 
-export const UpstreamTaskDataSchema = v.looseObject({
+export const UpstreamTaskDataSchema = v.object({
   status: v.optional(v.nullable(v.string())),
   // JSON inside a string, and the provider's own example of it does not parse.
   resp_data: v.optional(v.nullable(v.string())),
@@ -28,8 +29,8 @@ export const UpstreamTaskDataSchema = v.looseObject({
 export type UpstreamTaskData = v.InferOutput<typeof UpstreamTaskDataSchema>;
 
 /** The proxy in front of the provider answers some errors (a bad token) in its own shape. */
-export const ProxyErrorSchema = v.looseObject({
-  error: v.looseObject({
+export const ProxyErrorSchema = v.object({
+  error: v.object({
     message: v.optional(v.nullable(v.string())),
     type: v.optional(v.nullable(v.string())),
   }),
