@@ -135,60 +135,57 @@ describe('downloadVideo', () => {
   });
 });
 
-describe('downloadVideo without a Content-Length', () => {
-  it('stops reading an endless stream at maxBytes and hangs up', async () => {
-    let sent = 0;
-    let closed!: () => void;
-    const hungUp = new Promise<void>((resolve) => (closed = resolve));
-    // A host that never stops sending and never says how much: only the byte cap can end it.
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'video/mp4' });
-      const chunk = new Uint8Array(16 * 1024).fill(7);
-      const pump = () => {
-        while (!res.destroyed && res.write(chunk)) sent += chunk.byteLength;
-        if (!res.destroyed) res.once('drain', pump);
-      };
-      res.on('close', closed);
-      pump();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const error = await rejectionOf(
-        h.client.downloadVideo(
-          { id: '1', videoUrl: `http://127.0.0.1:${port}/v.mp4` },
-          { maxBytes: 256 * 1024 },
-        ),
-      );
-      expect(error.code).toBe('too_large');
-      await hungUp;
-      expect(sent).toBeLessThan(64 * 1024 * 1024);
-    } finally {
+/** A video host that never stops sending and never says how much: only the reader can end it. */
+async function startEndlessHost() {
+  let sent = 0;
+  let closed!: () => void;
+  const hungUp = new Promise<void>((resolve) => (closed = resolve));
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'video/mp4' });
+    const chunk = new Uint8Array(16 * 1024).fill(7);
+    const pump = () => {
+      while (!res.destroyed && res.write(chunk)) sent += chunk.byteLength;
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    res.on('close', closed);
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v.mp4`,
+    sent: () => sent,
+    /** Settles when the client hangs up. */
+    hungUp,
+    async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe('downloadVideo without a Content-Length', () => {
+  it('stops reading an endless stream at maxBytes and hangs up', async () => {
+    const host = await startEndlessHost();
+    try {
+      const error = await rejectionOf(
+        h.client.downloadVideo({ id: '1', videoUrl: host.url }, { maxBytes: 256 * 1024 }),
+      );
+      expect(error.code).toBe('too_large');
+      await host.hungUp;
+      expect(host.sent()).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      await host.close();
     }
   });
 });
 
 describe('downloadVideo with a throwing onProgress', () => {
   it("rejects with the callback's error and hangs up on the host", async () => {
-    let closed!: () => void;
-    const hungUp = new Promise<void>((resolve) => (closed = resolve));
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'video/mp4' });
-      const chunk = new Uint8Array(16 * 1024).fill(7);
-      const pump = () => {
-        while (!res.destroyed && res.write(chunk)) {}
-        if (!res.destroyed) res.once('drain', pump);
-      };
-      res.on('close', closed);
-      pump();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const host = await startEndlessHost();
     try {
       const pending = h.client.downloadVideo(
-        { id: '1', videoUrl: `http://127.0.0.1:${port}/v.mp4` },
+        { id: '1', videoUrl: host.url },
         {
           onProgress: () => {
             throw new Error('bug in onProgress');
@@ -197,10 +194,9 @@ describe('downloadVideo with a throwing onProgress', () => {
       );
       await expect(pending).rejects.toThrow('bug in onProgress');
       // Before, the socket stayed open, the host stalled mid-send, until garbage collection.
-      await hungUp;
+      await host.hungUp;
     } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await host.close();
     }
   });
 });
