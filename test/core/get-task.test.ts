@@ -93,15 +93,13 @@ describe('errors', () => {
     expect(error.message).toMatch(/It said: invalid token\. \(request id \w+\)$/);
   });
 
+  const secret = 'sk-live-SUPERSECRET-0123456789';
+  /** A client whose every request fails in `fetch` as the given one does. */
+  const clientWithFailingFetch = (fetch: typeof globalThis.fetch) =>
+    createClient({ token: secret, baseURL: h.server.url, retries: 0, clock: h.clock, fetch });
+
   it('a fetch that rejects without a reason leaves no path to the token in the cause', async () => {
-    const secret = 'sk-live-SUPERSECRET-0123456789';
-    const client = createClient({
-      token: secret,
-      baseURL: h.server.url,
-      retries: 0,
-      clock: h.clock,
-      fetch: () => Promise.reject(undefined),
-    });
+    const client = clientWithFailingFetch(() => Promise.reject(undefined));
     const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
     expect(error.code).toBe('upstream_error');
     // ofetch's own error, made when fetch gave no reason, holds the request options.
@@ -110,17 +108,11 @@ describe('errors', () => {
 
   it('a fetch failure that quotes the token does not carry it on as the cause', async () => {
     // A fetch wrapper (or fetch itself, refusing a header it cannot send) naming the header.
-    const secret = 'sk-live-SUPERSECRET-0123456789';
-    const client = createClient({
-      token: secret,
-      baseURL: h.server.url,
-      retries: 0,
-      clock: h.clock,
-      fetch: (_input, init) =>
-        Promise.reject(
-          new TypeError(`refused header ${new Headers(init?.headers).get('authorization')}`),
-        ),
-    });
+    const client = clientWithFailingFetch((_input, init) =>
+      Promise.reject(
+        new TypeError(`refused header ${new Headers(init?.headers).get('authorization')}`),
+      ),
+    );
     const error = await rejectionOf(client.getTask(FIXTURE_TASK_ID));
     expect(error.code).toBe('upstream_error');
     expect(error.message).toMatch(/refused header Bearer \[redacted\]/);
