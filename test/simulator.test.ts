@@ -8,6 +8,7 @@ import {
 } from '../src/simulator/index.ts';
 import { sampleVideo } from '../src/simulator/sample-video.ts';
 import { serveSimulator } from '../src/simulator/serve.ts';
+import { createTask, rememberTask, type SimTask } from '../src/simulator/sim-task.ts';
 
 // Copies of the shared API notes' fixtures: the bodies the simulator must imitate.
 const readFixture = (name: string) =>
@@ -299,6 +300,22 @@ describe('create endpoints', () => {
       { method: 'POST', path: '/task/jimeng/text2video', at: T0, taskId: body.data.task_id },
       { method: 'GET', path: `/task/${FIXTURE_TASK_ID}`, at: T0, taskId: FIXTURE_TASK_ID },
     ]);
+  });
+});
+
+describe('memory', () => {
+  it('a submit drops the tasks the provider has forgotten, so a running simulator stays small', () => {
+    const hour = 3_600_000;
+    const tasks = new Map<string, SimTask>();
+    const kept = { ...createTask({}, { now: 0, durationMs: 0 }), keptForever: true };
+    tasks.set(kept.id, kept);
+    const old = createTask({}, { now: 0, durationMs: 0 });
+    rememberTask(tasks, old, 0);
+    const recent = createTask({}, { now: 6 * hour, durationMs: 0 });
+    rememberTask(tasks, recent, 6 * hour);
+    const latest = createTask({}, { now: 13 * hour, durationMs: 0 });
+    rememberTask(tasks, latest, 13 * hour);
+    expect([...tasks.keys()]).toEqual([kept.id, recent.id, latest.id]);
   });
 });
 

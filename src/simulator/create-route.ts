@@ -2,7 +2,7 @@ import { IMAGE2VIDEO_RATIOS, TEXT2VIDEO_RATIOS } from './aspect-ratio.ts';
 import { readBodyWithin } from './body-limit.ts';
 import { businessError, jsonResponse, successBody } from './envelope.ts';
 import { nginxPage } from './nginx-page.ts';
-import { createTask, type TaskInit } from './sim-task.ts';
+import { createTask, rememberTask, type TaskInit } from './sim-task.ts';
 import type { SimState } from './state.ts';
 
 export type CreateKind = 'text2video' | 'image2video';
@@ -77,6 +77,6 @@ export async function answerCreate(
   if (init.prompt?.includes(FAIL_MARKER)) init.outcome = 'failed';
   const task = createTask(init, { now: at, durationMs: state.durationMs });
   if (kind === 'image2video') task.reqKey = 'vgfm_i2v_l20';
-  state.tasks.set(task.id, task);
+  rememberTask(state.tasks, task, at);
   return { response: jsonResponse(successBody({ task_id: task.id }, at)), taskId: task.id };
 }

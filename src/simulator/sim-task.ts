@@ -73,6 +73,20 @@ export function isForgotten(task: SimTask, now: number): boolean {
   return !task.keptForever && now - task.createdAt >= FORGOTTEN_AFTER_MS;
 }
 
+/**
+ * Keeps `task` and drops the tasks the provider has forgotten, so a simulator left running
+ * (`npm start`) holds half a day of submits, not every submit ever. Tasks arrive in about
+ * submit order, so the sweep stops at the first one still remembered.
+ */
+export function rememberTask(tasks: Map<string, SimTask>, task: SimTask, now: number): void {
+  for (const [id, old] of tasks) {
+    if (old.keptForever) continue;
+    if (!isForgotten(old, now)) break;
+    tasks.delete(id);
+  }
+  tasks.set(task.id, task);
+}
+
 /** Share of a task's life spent `in_queue` before it turns `generating`. */
 const QUEUE_SHARE = 0.2;
 

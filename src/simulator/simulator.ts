@@ -7,7 +7,7 @@ import { answerFault } from './fault-response.ts';
 import { FIXTURE_CREATED_AT, FIXTURE_RESP_DATA, FIXTURE_TASK_ID } from './fixture.ts';
 import { answerQuery } from './query-route.ts';
 import { sampleVideo } from './sample-video.ts';
-import { createTask, type SimTask, type TaskInit } from './sim-task.ts';
+import { createTask, rememberTask, type SimTask, type TaskInit } from './sim-task.ts';
 import type { SimState } from './state.ts';
 import { answerVideo } from './video-route.ts';
 import { isVideoPath, parseVideoPath } from './video-url.ts';
@@ -143,7 +143,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     },
     addTask(init = {}) {
       const task = createTask(init, { now: now(), durationMs: state.durationMs });
-      state.tasks.set(task.id, task);
+      rememberTask(state.tasks, task, now());
       return task.id;
     },
     fault(fault) {
