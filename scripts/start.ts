@@ -33,8 +33,8 @@ async function main() {
     say(`Using the Jimeng API at ${baseURL} (JIMENG_TOKEN is set).`);
   }
 
-  if (simulated) await demo(token as string, baseURL);
-  else
+  const demoTaskId = simulated ? await demo(token as string, baseURL) : undefined;
+  if (!simulated)
     say(
       'Not creating a demo task: with a real token that would be billed. Try: npx jimeng create "a fox in the snow" --out fox.mp4',
     );
@@ -44,10 +44,16 @@ async function main() {
   else say('Discord bot: not started (set DISCORD_TOKEN to start it; see docs/bot.md).');
 
   if (once) return shutdown(0);
+  if (demoTaskId) {
+    // The simulator's token is a fixed, public one: printing it gives nothing away.
+    say(
+      `\nThe CLI against this simulator:\n   JIMENG_BASE_URL=${baseURL} JIMENG_TOKEN=${SIMULATOR_TOKEN} npx jimeng task ${demoTaskId}`,
+    );
+  }
   say('\nRunning. Press Ctrl-C to stop.');
 }
 
-async function demo(token: string, baseURL: string) {
+async function demo(token: string, baseURL: string): Promise<string> {
   const jimeng = createClient({ token, baseURL });
   const prompt =
     'A golden retriever pulls a cart along a mountain road, an orange cat riding on it';
@@ -70,6 +76,7 @@ async function demo(token: string, baseURL: string) {
   say(
     `3. downloadVideo: ${video.size} bytes (${video.contentType}) saved to ${relative(process.cwd(), file)}`,
   );
+  return taskId;
 }
 
 async function startEdgeLocally(token: string, baseURL: string) {
@@ -83,6 +90,9 @@ async function startEdgeLocally(token: string, baseURL: string) {
     port: Number(process.env.EDGE_PORT) || undefined,
   });
   closers.push(() => edge.close());
+  // With --once it stops again at once: a curl line for it would only fail.
+  if (once)
+    return say(`\nEdge endpoint (Hono in workerd): started at ${edge.url}, and stopped (--once).`);
   const id = '14117763723766220057';
   say(`\nEdge endpoint (Hono in workerd) at ${edge.url}; try:`);
   // A configured key is a secret: the line names it through the variable, never by value.

@@ -27,11 +27,13 @@ it('npm start without a token says it uses the simulator, runs the flow and serv
   child.stderr.on('data', (d) => (stderr += d));
   const lines: string[] = [];
   let curl: RegExpExecArray | null = null;
+  let cli: RegExpExecArray | null = null;
   try {
     for await (const line of createInterface({ input: child.stdout })) {
       lines.push(line);
-      curl = /curl -H 'Authorization: Bearer ([^']+)' (\S+)/.exec(line);
-      if (curl) break;
+      curl ??= /curl -H 'Authorization: Bearer ([^']+)' (\S+)/.exec(line);
+      cli ??= /JIMENG_BASE_URL=(\S+) JIMENG_TOKEN=(\S+) npx jimeng task (\d+)$/.exec(line);
+      if (line.startsWith('Running.')) break;
     }
     expect(lines[0]).toMatch(
       /^No JIMENG_TOKEN set: running against the built-in simulator at http:\/\/127\.0\.0\.1:\d+/,
@@ -49,6 +51,16 @@ it('npm start without a token says it uses the simulator, runs the flow and serv
     const response = await fetch(url as string, { headers: { authorization: `Bearer ${key}` } });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ id: '14117763723766220057', status: 'done' });
+
+    // The printed CLI line works as printed, against the simulator that is still running.
+    expect(cli).not.toBeNull();
+    const [, baseURL, token, taskId] = cli as RegExpExecArray;
+    const { stdout } = await promisify(execFile)(
+      runtimes.node22,
+      [join(root, 'src/cli/main.ts'), 'task', taskId as string, '--json'],
+      { env: { ...process.env, JIMENG_BASE_URL: baseURL, JIMENG_TOKEN: token } },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ id: taskId, status: 'done' });
   } finally {
     child.kill('SIGINT');
     await once(child, 'exit');
