@@ -119,7 +119,8 @@ async function readBody(response: Response, context: ReadContext): Promise<Downl
       httpStatus: response.status,
     });
   }
-  if (/text\/html|application\/json|xml/i.test(contentType)) {
+  // A page, an API answer or a plain "Access denied": whatever a host says in text is not a video.
+  if (/^\s*text\/|json|xml/i.test(contentType)) {
     await response.body?.cancel().catch(() => {});
     throw notVideo(contentType, context);
   }

@@ -58,6 +58,26 @@ describe('downloadVideo', () => {
     expect(error.code).toBe('upstream_error');
   });
 
+  it('a 200 text answer where the video should be is an upstream_error, not video bytes', async () => {
+    // A CDN or a captive portal that says "Access denied" in plain text, with a 200.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Access denied');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const error = await rejectionOf(
+        h.client.downloadVideo({ id: '1', videoUrl: `http://127.0.0.1:${port}/v` }),
+      );
+      expect(error.code).toBe('upstream_error');
+      expect(error.message).toMatch(/text\/plain/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('refuses a timeoutMs that is not a positive number instead of never timing out', async () => {
     const task = await finishedTask();
     // '5000' is what an environment variable gives: it made the deadline a string, i.e. none.
