@@ -40,7 +40,18 @@ export const CreateVideoOptionsSchema = v.pipe(
       imageUrls: v.optional(v.pipe(v.array(httpUrl), v.maxLength(4, 'at most 4 image URLs'))),
       imagesBase64: v.optional(
         v.pipe(
-          v.array(v.pipe(v.string(), v.nonEmpty('an image must not be empty'))),
+          v.array(
+            v.pipe(
+              v.string(),
+              v.nonEmpty('an image must not be empty'),
+              // A data: URL (FileReader's readAsDataURL) or a file path is not base64: the
+              // provider would refuse it only after the upload.
+              v.regex(
+                /^[\w+/=\s-]+$/,
+                'an image must be base64 alone: no data: prefix, path or URL',
+              ),
+            ),
+          ),
           v.maxLength(4, 'at most 4 images'),
         ),
       ),

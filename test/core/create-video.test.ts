@@ -37,6 +37,11 @@ describe('createVideo', () => {
     expect(submits()[0]?.path).toBe('/task/jimeng/image2video');
   });
 
+  it('sends base64 images as given, line breaks and URL-safe alphabet included', async () => {
+    await h.client.createVideo({ prompt: 'make it move', imagesBase64: ['iVBO\nRw0K-Ggo_='] });
+    expect(submits()[0]?.path).toBe('/task/jimeng/image2video');
+  });
+
   it.each([
     [{ prompt: 'x'.repeat(151) }, /at most 150 characters/],
     [{ prompt: '   ' }, /must not be empty/],
@@ -45,6 +50,8 @@ describe('createVideo', () => {
     [{ prompt: 'ok', seed: 1.5 }, /seed must be an integer/],
     [{ prompt: 'ok', imageUrls: ['file:///etc/passwd'] }, /http or https/],
     [{ prompt: 'ok', colour: 'blue' }, /colour/],
+    [{ prompt: 'ok', imagesBase64: ['data:image/png;base64,iVBORw0KGgo='] }, /data: prefix/],
+    [{ prompt: 'ok', imagesBase64: ['./cat.png'] }, /base64/],
   ])('refuses %j before sending anything', async (options, message) => {
     const error = await rejectionOf(h.client.createVideo(options as never));
     expect(error.code).toBe('invalid_request');
