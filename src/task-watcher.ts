@@ -1,4 +1,4 @@
-import { AbortedError } from './errors.ts';
+import { AbortedError, TimeoutError } from './errors.ts';
 import type { WaitOptions } from './poll.ts';
 import type { Task } from './task.ts';
 
@@ -66,10 +66,10 @@ export function createTaskWatcher(wait: Wait): TaskWatcher {
   return {
     follow(id, options = {}) {
       const { signal } = options;
-      if (signal?.aborted) return Promise.reject(signal.reason ?? cancelled(id));
+      if (signal?.aborted) return Promise.reject(stopped(id, signal));
       const entry = entries.get(id) ?? start(id);
       return new Promise<Task>((resolve, reject) => {
-        const onAbort = () => follower.leave(signal?.reason ?? cancelled(id));
+        const onAbort = () => follower.leave(stopped(id, signal));
         const follower: Follower = {
           onUpdate: options.onUpdate,
           leave: (reason) => {
@@ -114,6 +114,15 @@ function tell(follower: Follower, task: Task) {
   }
 }
 
-function cancelled(id: string) {
-  return new AbortedError(`Stopped following task ${id}.`, { taskId: id });
+/**
+ * A reason of the caller's own (an error it aborted with) is passed on as it is; a plain
+ * abort() or AbortSignal.timeout() gives `aborted` or `timeout`, as waitForTask does.
+ */
+function stopped(id: string, signal: AbortSignal | undefined): unknown {
+  const reason = signal?.reason;
+  if (reason !== undefined && !(reason instanceof DOMException)) return reason;
+  return new (reason?.name === 'TimeoutError' ? TimeoutError : AbortedError)(
+    `Stopped following task ${id}.`,
+    { taskId: id },
+  );
 }

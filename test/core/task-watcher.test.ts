@@ -103,6 +103,21 @@ describe('createTaskWatcher', () => {
     expect((await c).status).toBe('done');
   });
 
+  it('a plain abort() or AbortSignal.timeout() ends a follow with aborted or timeout, as waitForTask does', async () => {
+    const { wait } = manualWait();
+    const watcher = createTaskWatcher(wait);
+    const cancel = new AbortController();
+    const cancelled = watcher.follow('4', { signal: cancel.signal });
+    const timed = watcher.follow('5', { signal: AbortSignal.timeout(1) });
+    cancel.abort();
+    await expect(cancelled).rejects.toMatchObject({ code: 'aborted', taskId: '4' });
+    await expect(timed).rejects.toMatchObject({ code: 'timeout', taskId: '5' });
+    const already = AbortSignal.abort();
+    await expect(watcher.follow('6', { signal: already })).rejects.toMatchObject({
+      code: 'aborted',
+    });
+  });
+
   it('a follower whose onUpdate throws leaves with its own error; the others keep following', async () => {
     const { loops, wait } = manualWait();
     const watcher = createTaskWatcher(wait);
