@@ -1,4 +1,4 @@
-import { AbortedError } from './errors.ts';
+import { stoppedBy } from './errors.ts';
 
 export interface ConcurrencyLimit {
   /**
@@ -62,10 +62,12 @@ export function createConcurrencyLimit(max: number): ConcurrencyLimit {
 
   return {
     run(task, { signal, onQueued } = {}) {
-      if (signal?.aborted) return Promise.reject(abortError(signal));
+      if (signal?.aborted)
+        return Promise.reject(stoppedBy(signal, 'Cancelled while waiting for a free slot.'));
       if (active < max && line.length === 0) return begin(task);
       return new Promise((resolve, reject) => {
-        const onAbort = () => waiter.leave(abortError(signal));
+        const onAbort = () =>
+          waiter.leave(stoppedBy(signal, 'Cancelled while waiting for a free slot.'));
         const waiter: Waiter = {
           start: () => {
             signal?.removeEventListener('abort', onAbort);
@@ -109,8 +111,4 @@ function tell(waiter: Waiter, position: number): boolean {
     waiter.leave(error);
     return false;
   }
-}
-
-function abortError(signal: AbortSignal | undefined): unknown {
-  return signal?.reason ?? new AbortedError('Cancelled while waiting for a free slot.');
 }

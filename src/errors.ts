@@ -138,3 +138,17 @@ export class TooLargeError extends JimengError {
 export function isJimengError(value: unknown): value is JimengError {
   return value instanceof JimengError;
 }
+
+/**
+ * Why a wait its caller's signal ended was stopped: a reason of the caller's own (an error it
+ * aborted with) as it is; for a plain abort() or AbortSignal.timeout(), `aborted` or `timeout`.
+ */
+export function stoppedBy(
+  signal: AbortSignal | undefined,
+  message: string,
+  taskId?: string,
+): unknown {
+  const reason = signal?.reason;
+  if (reason !== undefined && !(reason instanceof DOMException)) return reason;
+  return new (reason?.name === 'TimeoutError' ? TimeoutError : AbortedError)(message, { taskId });
+}

@@ -1,4 +1,4 @@
-import { AbortedError, TimeoutError } from './errors.ts';
+import { stoppedBy } from './errors.ts';
 import type { WaitOptions } from './poll.ts';
 import type { Task } from './task.ts';
 
@@ -66,10 +66,12 @@ export function createTaskWatcher(wait: Wait): TaskWatcher {
   return {
     follow(id, options = {}) {
       const { signal } = options;
-      if (signal?.aborted) return Promise.reject(stopped(id, signal));
+      if (signal?.aborted)
+        return Promise.reject(stoppedBy(signal, `Stopped following task ${id}.`, id));
       const entry = entries.get(id) ?? start(id);
       return new Promise<Task>((resolve, reject) => {
-        const onAbort = () => follower.leave(stopped(id, signal));
+        const onAbort = () =>
+          follower.leave(stoppedBy(signal, `Stopped following task ${id}.`, id));
         const follower: Follower = {
           onUpdate: options.onUpdate,
           leave: (reason) => {
@@ -112,17 +114,4 @@ function tell(follower: Follower, task: Task) {
   } catch (error) {
     follower.leave(error);
   }
-}
-
-/**
- * A reason of the caller's own (an error it aborted with) is passed on as it is; a plain
- * abort() or AbortSignal.timeout() gives `aborted` or `timeout`, as waitForTask does.
- */
-function stopped(id: string, signal: AbortSignal | undefined): unknown {
-  const reason = signal?.reason;
-  if (reason !== undefined && !(reason instanceof DOMException)) return reason;
-  return new (reason?.name === 'TimeoutError' ? TimeoutError : AbortedError)(
-    `Stopped following task ${id}.`,
-    { taskId: id },
-  );
 }

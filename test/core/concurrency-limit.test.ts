@@ -72,6 +72,23 @@ describe('createConcurrencyLimit', () => {
     expect(ran).toBe(false);
   });
 
+  it('a waiter stopped by a plain abort() or AbortSignal.timeout() rejects with aborted or timeout', async () => {
+    const limit = createConcurrencyLimit(1);
+    const gate = deferred();
+    const first = limit.run(() => gate.promise);
+    const controller = new AbortController();
+    const cancelled = limit.run(async () => {}, { signal: controller.signal });
+    const timed = limit.run(async () => {}, { signal: AbortSignal.timeout(1) });
+    controller.abort();
+    await expect(cancelled).rejects.toMatchObject({ code: 'aborted' });
+    await expect(timed).rejects.toMatchObject({ code: 'timeout' });
+    await expect(limit.run(async () => {}, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'aborted',
+    });
+    gate.resolve();
+    await first;
+  });
+
   it('a task that throws synchronously still frees its slot', async () => {
     const limit = createConcurrencyLimit(1);
     await expect(
