@@ -102,7 +102,7 @@ async function follow(
 ): Promise<Task> {
   if (!flags.wait) return client.getTask(id, { signal: io.signal, timeoutMs: flags.timeoutMs });
   const now = io.clock?.now ?? (() => Date.now());
-  const status = createStatusLine({ write: io.stderr, isTTY: io.stderrIsTTY }, now);
+  const status = createStatusLine({ write: io.stderr, isTTY: liveTerminal(io) }, now);
   try {
     return await client.waitForTask(id, {
       signal: io.signal,
@@ -129,14 +129,14 @@ async function checkOut(path: string, io: CliIO) {
 
 async function save(client: JimengClient, task: Task, path: string, io: CliIO) {
   const now = io.clock?.now ?? (() => Date.now());
-  const progress = createStatusLine({ write: io.stderr, isTTY: io.stderrIsTTY }, now);
+  const progress = createStatusLine({ write: io.stderr, isTTY: liveTerminal(io) }, now);
   let shownPercent = -1;
   try {
     const video = await client.downloadVideo(task, {
       signal: io.signal,
       onProgress: ({ received, total }) => {
         const percent = total ? Math.floor((received / total) * 10) * 10 : -1;
-        if (percent === shownPercent && !io.stderrIsTTY) return;
+        if (percent === shownPercent && !liveTerminal(io)) return;
         shownPercent = percent;
         progress.show(
           `downloading ${kib(received)}${total ? ` of ${kib(total)} (${Math.floor((received / total) * 100)}%)` : ''}`,
@@ -177,6 +177,14 @@ function describe(task: Task): string {
     if (facts.length) lines.push(`format  ${facts.join(' · ')}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Whether stderr can take a live line. A dumb terminal (TERM=dumb: Emacs M-x shell, some CI
+ * consoles) prints the line-clearing escape as garbage: it gets plain lines, like a pipe.
+ */
+function liveTerminal(io: CliIO): boolean {
+  return io.stderrIsTTY && io.env.TERM !== 'dumb';
 }
 
 /** A local file could not be written: not the provider's doing, so no JimengError code. */
