@@ -15,7 +15,8 @@ Options:
   --wait            follow the task until it is done (status on stderr)
   --out FILE        download the finished video to FILE (implies --wait)
   --json            print the task as JSON on stdout
-  --timeout T       give up after T (e.g. 90s, 15m; default 15m with --wait, else 1m)
+  --timeout T       give up on the submit, the wait or the download after T
+                    (e.g. 90s, 15m; default 15m with --wait, 5m to download, else 1m)
   --interval T      first wait between queries (default 1s)
   -h, --help        show this help
   -v, --version     show the version`;

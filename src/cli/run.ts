@@ -65,7 +65,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     // The id alone is the result of a bare create: `id=$(jimeng create …)` must get just that.
     if (command.kind === 'create' && !command.flags.wait && !command.flags.json) return 0;
     const task = await follow(client, id, command.flags, io);
-    if (command.flags.out) await save(client, task, command.flags.out, io);
+    if (command.flags.out) await save(client, task, command.flags.out, command.flags.timeoutMs, io);
     // The video is the output: text after it would corrupt it.
     if (isStdoutPath(command.flags.out)) return 0;
     io.stdout(command.flags.json ? `${JSON.stringify(task, null, 2)}\n` : describe(task));
@@ -127,13 +127,21 @@ async function checkOut(path: string, io: CliIO) {
   }
 }
 
-async function save(client: JimengClient, task: Task, path: string, io: CliIO) {
+async function save(
+  client: JimengClient,
+  task: Task,
+  path: string,
+  timeoutMs: number | undefined,
+  io: CliIO,
+) {
   const now = io.clock?.now ?? (() => Date.now());
   const progress = createStatusLine({ write: io.stderr, isTTY: liveTerminal(io) }, now);
   let shownPercent = -1;
   try {
     const video = await client.downloadVideo(task, {
       signal: io.signal,
+      // Like the submit and each query: `--timeout 30s` must not sit on a hung host for minutes.
+      timeoutMs,
       onProgress: ({ received, total }) => {
         const percent = total ? Math.floor((received / total) * 10) * 10 : -1;
         if (percent === shownPercent && !liveTerminal(io)) return;

@@ -173,6 +173,21 @@ describe('jimeng CLI', () => {
     );
   });
 
+  it('--timeout bounds the download too: a video host that hangs does not hold it for minutes', async () => {
+    sim.fault({ kind: 'hang', route: 'video', times: 10 });
+    const out = join(dir, 'hung.mp4');
+    const run = await jimeng(
+      ['task', FIXTURE_TASK_ID, '--timeout', '500ms', '--out', out],
+      {},
+      'node22',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(
+      /^jimeng: Timed out after 500 ms while downloading the video of task \d+.*\[timeout\]$/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a --timeout beyond what a timer can hold is a usage mistake, not an instant timeout', async () => {
     const run = await jimeng(['create', 'a fox in the snow', '--wait', '--timeout', '1000h']);
     expect(run.code).toBe(2);
