@@ -111,34 +111,39 @@ describe('jimeng CLI', () => {
     expect(sim.requests.find((r) => r.method === 'POST')?.path).toBe('/task/jimeng/text2video');
   });
 
-  it('on a terminal with TERM=dumb, status comes as plain lines, with no escape codes', async () => {
-    // `script` gives the CLI a real terminal for its stderr; a dumb one (Emacs M-x shell)
-    // shows ESC[2K as garbage instead of clearing the line.
-    const entry = join(root, 'dist/src/cli/main.js');
-    const id = sim.addTask({ durationMs: 300 });
-    const cmd = `"${runtimes.node20}" "${entry}" task ${id} --wait >/dev/null`;
-    const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn('script', ['-qec', cmd, '/dev/null'], {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          JIMENG_TOKEN: SIMULATOR_TOKEN,
-          JIMENG_BASE_URL: server.url,
-          TERM: 'dumb',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+  // util-linux `script` (Linux); the BSD one on macOS takes other arguments.
+  const hasScript = spawnSync('script', ['-qec', 'true', '/dev/null']).status === 0;
+  it.skipIf(!hasScript)(
+    'on a terminal with TERM=dumb, status comes as plain lines, with no escape codes',
+    async () => {
+      // `script` gives the CLI a real terminal for its stderr; a dumb one (Emacs M-x shell)
+      // shows ESC[2K as garbage instead of clearing the line.
+      const entry = join(root, 'dist/src/cli/main.js');
+      const id = sim.addTask({ durationMs: 300 });
+      const cmd = `"${runtimes.node20}" "${entry}" task ${id} --wait >/dev/null`;
+      const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn('script', ['-qec', cmd, '/dev/null'], {
+          cwd: root,
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            JIMENG_TOKEN: SIMULATOR_TOKEN,
+            JIMENG_BASE_URL: server.url,
+            TERM: 'dumb',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        child.stdout.on('data', (d) => (output += d));
+        child.on('close', (code) => resolve({ code, output }));
       });
-      let output = '';
-      child.stdout.on('data', (d) => (output += d));
-      child.on('close', (code) => resolve({ code, output }));
-    });
-    expect(run.code).toBe(0);
-    expect(run.output).toMatch(/: done · /);
-    expect(run.output).not.toContain('\x1b');
-    // The terminal turns each \n into \r\n; a \r of our own would be one without a \n.
-    expect(run.output).not.toMatch(/\r(?!\n)/);
-  });
+      expect(run.code).toBe(0);
+      expect(run.output).toMatch(/: done · /);
+      expect(run.output).not.toContain('\x1b');
+      // The terminal turns each \n into \r\n; a \r of our own would be one without a \n.
+      expect(run.output).not.toMatch(/\r(?!\n)/);
+    },
+  );
 
   it('fails with one line and a non-zero exit: failed task, bad id, no token, bad usage', async () => {
     const failed = await jimeng(['create', 'boom [fail]', '--wait']);
