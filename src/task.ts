@@ -63,6 +63,8 @@ export function toTask(
   };
 }
 
+type RespParams = NonNullable<v.InferOutput<typeof RespDataSchema>['infer_ctx']['params']>;
+
 export function parseRespData(respData: string | null | undefined): TaskParams | null {
   if (!respData) return null;
   let json: unknown;
@@ -73,7 +75,7 @@ export function parseRespData(respData: string | null | undefined): TaskParams |
   }
   const parsed = v.safeParse(RespDataSchema, json);
   if (!parsed.success) return null;
-  const p = parsed.output.infer_ctx.params ?? {};
+  const p: Partial<RespParams> = parsed.output.infer_ctx.params ?? {};
   const fps = p.fps ?? null;
   const frames = p.frames ?? null;
   return {

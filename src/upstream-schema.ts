@@ -32,18 +32,17 @@ export type UpstreamTaskData = v.InferOutput<typeof UpstreamTaskDataSchema>;
 export const ProxyErrorSchema = v.object({
   error: v.object({
     message: v.optional(v.nullable(v.string())),
-    type: v.optional(v.nullable(v.string())),
   }),
 });
 
 // Only the fields we read are kept (v.object drops the other fifty): the whole string stays in `raw`.
-const optionalNumber = v.optional(v.nullable(v.number()));
-const optionalString = v.optional(v.nullable(v.string()));
+// Each falls back to null on its own: one field of an unexpected type ("fps": "24") must not
+// cost the task the prompt, seed and size.
+const optionalNumber = v.fallback(v.nullable(v.number()), null);
+const optionalString = v.fallback(v.nullable(v.string()), null);
 
 export const RespDataSchema = v.object({
   infer_ctx: v.object({
-    created_at: optionalString,
-    request_id: optionalString,
     params: v.optional(
       v.object({
         ori_prompt: optionalString,

@@ -96,4 +96,12 @@ describe('reading a task', () => {
     expect(parseRespData('{"infer_ctx": 3}')).toBeNull();
     expect(parseRespData('')).toBeNull();
   });
+
+  it('one field of an unexpected type is null, and the others are kept', () => {
+    const params = parseRespData(
+      '{"infer_ctx":{"params":{"ori_prompt":"a fox","fps":"24","frames":121,"seed":7,"aspect_ratio":9}}}',
+    );
+    expect(params).toMatchObject({ prompt: 'a fox', fps: null, frames: 121, seed: 7 });
+    expect(params?.aspectRatio).toBeNull();
+  });
 });
