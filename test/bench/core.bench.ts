@@ -194,7 +194,8 @@ async function bundleSize() {
   const code = result.outputFiles[0]?.contents ?? new Uint8Array();
   return {
     minifiedKB: round(code.byteLength / 1024, 1),
-    gzipKB: round(gzipSync(code, { level: 9 }).byteLength / 1024, 1),
+    // Two decimals: at 14.97 KB one decimal would print the limit itself.
+    gzipKB: round(gzipSync(code, { level: 9 }).byteLength / 1024, 2),
     target: '< 15 KB gzip',
   };
 }
