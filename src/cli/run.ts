@@ -64,7 +64,19 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const id = command.kind === 'task' ? command.id : await submit(client, command, io);
     // The id alone is the result of a bare create: `id=$(jimeng create …)` must get just that.
     if (command.kind === 'create' && !command.flags.wait && !command.flags.json) return 0;
-    const task = await follow(client, id, command.flags, io);
+    let task: Task;
+    try {
+      task = await follow(client, id, command.flags, io);
+    } catch (error) {
+      // A bare `create --json`: the submit went through and is billed, so its id is the
+      // result, whatever the query after it says. Exit 1 would tell a script to submit again.
+      const bareCreate = command.kind === 'create' && !command.flags.wait && !command.flags.out;
+      if (!bareCreate || io.signal?.aborted) throw error;
+      const why = isJimengError(error) ? `${error.message} [${error.code}]` : String(error);
+      io.stderr(`jimeng: submitted task ${id}, but could not query it yet: ${why}\n`);
+      io.stdout(`${JSON.stringify({ id }, null, 2)}\n`);
+      return 0;
+    }
     if (command.flags.out) await save(client, task, command.flags.out, command.flags.timeoutMs, io);
     // The video is the output: text after it would corrupt it.
     if (isStdoutPath(command.flags.out)) return 0;

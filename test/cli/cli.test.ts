@@ -398,6 +398,17 @@ describe('jimeng CLI', () => {
     expect(sim.requests.map((r) => r.method)).toEqual(['POST']);
   });
 
+  it('create --json whose follow-up query fails still gives the new id on stdout and exits 0', async () => {
+    // The submit went through and is billed: a script that retried on exit 1 would pay twice.
+    sim.fault({ kind: 'code', code: 50215, status: 400, route: 'task' });
+    const run = await jimeng(['create', 'a fox in the snow', '--json']);
+    expect(run.code).toBe(0);
+    const id = (JSON.parse(run.stdout) as { id: string }).id;
+    expect(id).toMatch(/^\d{20}$/);
+    expect(run.stderr).toContain(`submitted task ${id}`);
+    expect(run.stderr).toMatch(/could not query it yet: .*\[api_error\]/);
+  });
+
   it('a reader that stops early (| grep -q, | head) ends it quietly, not with an EPIPE trace', async () => {
     const child = spawn(
       runtimes.node20,
