@@ -35,6 +35,17 @@ afterAll(async () => {
 });
 beforeEach(() => sim.reset());
 
+/** A clean environment pointing the CLI at this file's simulator, plus `extra`. */
+function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    JIMENG_TOKEN: SIMULATOR_TOKEN,
+    JIMENG_BASE_URL: server.url,
+    ...extra,
+  };
+}
+
 /**
  * The published entry (dist, on the system Node 20) unless a runtime is named. With
  * `fileSizeLimitKiB` it runs under `ulimit -f`, as on a disk that fills up mid-write.
@@ -61,14 +72,7 @@ function jimeng(
         : ['bash', '-c', `ulimit -f ${fileSizeLimitKiB} && exec "$@"`, 'bash', ...command];
     const child = spawn(limited[0] as string, limited.slice(1), {
       cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        JIMENG_TOKEN: SIMULATOR_TOKEN,
-        JIMENG_BASE_URL: server.url,
-        NO_COLOR: '1',
-        ...env,
-      },
+      env: cliEnv({ NO_COLOR: '1', ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -124,13 +128,7 @@ describe('jimeng CLI', () => {
       const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
         const child = spawn('script', ['-qec', cmd, '/dev/null'], {
           cwd: root,
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            JIMENG_TOKEN: SIMULATOR_TOKEN,
-            JIMENG_BASE_URL: server.url,
-            TERM: 'dumb',
-          },
+          env: cliEnv({ TERM: 'dumb' }),
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let output = '';
