@@ -1,5 +1,11 @@
 import type { Clock } from './clock.ts';
-import { AbortedError, InvalidRequestError, type JimengError, TimeoutError } from './errors.ts';
+import {
+  AbortedError,
+  InvalidRequestError,
+  isTimeoutReason,
+  type JimengError,
+  TimeoutError,
+} from './errors.ts';
 
 /**
  * One budget for a whole call: every attempt, retry wait and poll sleep is bounded by it, so a
@@ -127,10 +133,6 @@ export function deadlineError(
     taskId: details.taskId,
     requestId: details.requestId,
   });
-}
-
-function isTimeoutReason(reason: unknown): boolean {
-  return (reason as { name?: unknown } | undefined)?.name === 'TimeoutError';
 }
 
 export function formatDuration(ms: number): string {

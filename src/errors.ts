@@ -150,5 +150,10 @@ export function stoppedBy(
 ): unknown {
   const reason = signal?.reason;
   if (reason !== undefined && !(reason instanceof DOMException)) return reason;
-  return new (reason?.name === 'TimeoutError' ? TimeoutError : AbortedError)(message, { taskId });
+  return new (isTimeoutReason(reason) ? TimeoutError : AbortedError)(message, { taskId });
+}
+
+/** Whether a signal was aborted by `AbortSignal.timeout()`: a time limit, not a cancel. */
+export function isTimeoutReason(reason: unknown): boolean {
+  return (reason as { name?: unknown } | undefined)?.name === 'TimeoutError';
 }
