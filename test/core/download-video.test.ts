@@ -1,10 +1,15 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.ts';
 import { SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
 import { sampleVideo } from '../../src/simulator/sample-video.ts';
-import { closedPort, type Harness, laggingClock, rejectionOf, startHarness } from './harness.ts';
+import {
+  closedPort,
+  type Harness,
+  laggingClock,
+  rejectionOf,
+  serveOnLoopback,
+  startHarness,
+} from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -60,21 +65,18 @@ describe('downloadVideo', () => {
 
   it('a 200 text answer where the video should be is an upstream_error, not video bytes', async () => {
     // A CDN or a captive portal that says "Access denied" in plain text, with a 200.
-    const server = createServer((_req, res) => {
+    const server = await serveOnLoopback((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Access denied');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
     try {
       const error = await rejectionOf(
-        h.client.downloadVideo({ id: '1', videoUrl: `http://127.0.0.1:${port}/v` }),
+        h.client.downloadVideo({ id: '1', videoUrl: `${server.url}/v` }),
       );
       expect(error.code).toBe('upstream_error');
       expect(error.message).toMatch(/text\/plain/);
     } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     }
   });
 
@@ -160,7 +162,7 @@ async function startEndlessHost() {
   let sent = 0;
   let closed!: () => void;
   const hungUp = new Promise<void>((resolve) => (closed = resolve));
-  const server = createServer((_req, res) => {
+  const server = await serveOnLoopback((_req, res) => {
     res.writeHead(200, { 'content-type': 'video/mp4' });
     const chunk = new Uint8Array(16 * 1024).fill(7);
     const pump = () => {
@@ -170,17 +172,12 @@ async function startEndlessHost() {
     res.on('close', closed);
     pump();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/v.mp4`,
+    url: `${server.url}/v.mp4`,
     sent: () => sent,
     /** Settles when the client hangs up. */
     hungUp,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    close: server.close,
   };
 }
 
@@ -224,21 +221,18 @@ describe('downloadVideo with a throwing onProgress', () => {
 describe('downloadVideo from a host that breaks off', () => {
   it('a connection dropped mid-body is an upstream_error, not a bare TypeError', async () => {
     // Content-Length promises 100 KB; the host sends 1 KB and hangs up.
-    const server = createServer((_req, res) => {
+    const server = await serveOnLoopback((_req, res) => {
       res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': '100000' });
       res.write(new Uint8Array(1024).fill(7), () => res.destroy());
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
     try {
       const error = await rejectionOf(
-        h.client.downloadVideo({ id: '1', videoUrl: `http://127.0.0.1:${port}/v.mp4` }),
+        h.client.downloadVideo({ id: '1', videoUrl: `${server.url}/v.mp4` }),
       );
       expect(error).toMatchObject({ code: 'upstream_error', taskId: '1', httpStatus: 200 });
       expect(error.message).toMatch(/broke off after 1024 bytes/);
     } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     }
   });
 });

@@ -1,10 +1,15 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.ts';
 import { FIXTURE_TASK_ID, SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
-import { closedPort, type Harness, laggingClock, rejectionOf, startHarness } from './harness.ts';
+import {
+  closedPort,
+  type Harness,
+  laggingClock,
+  rejectionOf,
+  serveOnLoopback,
+  startHarness,
+} from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -335,18 +340,15 @@ describe('answers without a JSON body', () => {
     run: (baseURL: string, requests: () => number) => Promise<void>,
   ) {
     let requests = 0;
-    const server = createServer((_req, res) => {
+    const server = await serveOnLoopback((_req, res) => {
       requests++;
       res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
       res.end(answer.body);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
     try {
-      await run(`http://127.0.0.1:${port}`, () => requests);
+      await run(server.url, () => requests);
     } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     }
   }
 

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   acceleratedClock,
@@ -58,6 +58,20 @@ export function rejectionOf(promise: Promise<unknown>): Promise<JimengError> {
 export function laggingClock(): Clock {
   const frozen = Date.now();
   return { now: () => frozen, schedule: systemClock.schedule, sleep: systemClock.sleep };
+}
+
+/** A one-off HTTP server on 127.0.0.1 (a bare proxy, an odd video host); `close` ends its connections too. */
+export async function serveOnLoopback(handler: RequestListener) {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 /** A loopback port nothing listens on: connecting to it is refused. (Port 9 is not: fetch blocks it.) */
