@@ -32,9 +32,11 @@ export interface Transport {
  */
 export function createTransport(options: TransportOptions): Transport {
   const { token } = options;
+  // Joined once here: ofetch's `baseURL` joins on every request, and that cost a tenth of the
+  // client's whole overhead on a query (see the README's benchmarks).
+  const base = options.baseURL.replace(/\/+$/, '');
   const client: $Fetch = ofetch.create(
     {
-      baseURL: options.baseURL,
       retry: false,
       ignoreResponseError: true,
       responseType: 'text',
@@ -52,7 +54,7 @@ export function createTransport(options: TransportOptions): Transport {
     redact,
     async send({ method, path, body, signal }) {
       try {
-        const response = await client.raw<string, 'text'>(path, { method, body, signal });
+        const response = await client.raw<string, 'text'>(base + path, { method, body, signal });
         return {
           status: response.status,
           headers: response.headers,

@@ -51,6 +51,21 @@ describe('getTask', () => {
     expect(h.sim.requests[0]?.path).toBe('/task/abc%3Adef%40x');
   });
 
+  it('a baseURL with a path and a trailing slash is joined to the task path once', async () => {
+    const paths: string[] = [];
+    const proxy = await serveOnLoopback((req, res) => {
+      paths.push(req.url ?? '');
+      res.writeHead(404).end();
+    });
+    try {
+      const client = createClient({ token: 't', baseURL: `${proxy.url}/v1//`, retries: 0 });
+      await rejectionOf(client.getTask('123'));
+      expect(paths).toEqual(['/v1/task/123']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('keeps the task when resp_data does not parse', async () => {
     h.sim.fault({ kind: 'resp-data-not-json' });
     const task = await h.client.getTask(FIXTURE_TASK_ID);
