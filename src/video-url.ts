@@ -17,15 +17,23 @@ export function videoUrlExpiresAt(videoUrl: string, queriedAt: number): number {
   // Split by hand rather than with `new URL`: this runs for every answer that has a link, and
   // building a URL object cost more than the rest of the task's normalisation together.
   const [, path = '', query = ''] = URL_PARTS.exec(videoUrl) ?? [];
-  for (const [, hex = ''] of path.matchAll(HEX_SEGMENT)) {
-    const seconds = Number.parseInt(hex, 16);
+  return (
+    firstEpoch(HEX_SEGMENT, path, 16) ??
+    firstEpoch(EXPIRES_PARAM, query, 10) ??
+    queriedAt + DEFAULT_URL_LIFETIME_MS
+  );
+}
+
+/** The first match of `pattern` that reads as a plausible time, in epoch ms. */
+function firstEpoch(pattern: RegExp, text: string, radix: number): number | undefined {
+  // exec on the shared pattern, not matchAll: matchAll clones the pattern on every call, which
+  // doubled this function's time inside the client.
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const seconds = Number.parseInt(match[1] ?? '', radix);
     if (seconds > MIN_EPOCH_S && seconds < MAX_EPOCH_S) return seconds * 1000;
   }
-  for (const [, digits] of query.matchAll(EXPIRES_PARAM)) {
-    const seconds = Number(digits);
-    if (seconds > MIN_EPOCH_S && seconds < MAX_EPOCH_S) return seconds * 1000;
-  }
-  return queriedAt + DEFAULT_URL_LIFETIME_MS;
+  return undefined;
 }
 
 /** scheme://host, then the path and the query of an http(s) URL. */
