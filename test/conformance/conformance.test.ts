@@ -20,7 +20,7 @@ beforeAll(async () => {
   server = await serveSimulator(createSimulator({ durationMs: 300 }));
   dir = await mkdtemp(join(tmpdir(), 'jimeng-conformance-'));
   // One bundle per kind of host, from the same checks, with no Node built-ins allowed in.
-  for (const entry of ['entry-process', 'entry-worker']) {
+  for (const entry of ['entry-process', 'entry-worker', 'entry-exit']) {
     await build({
       ...WORKER_BUILD_OPTIONS,
       write: true,
@@ -40,13 +40,15 @@ function expectAllPassed(results: CheckResult[]) {
   expect(results.filter((r) => !r.ok)).toEqual([]);
 }
 
+const processRuntimes = [
+  ['Node 20', runtimes.node20, /^v20\./, []],
+  ['Node 22', runtimes.node22, /^v22\./, []],
+  ['Bun', runtimes.bun, /^1\./, []],
+  ['Deno', runtimes.deno, /^deno 2\./, ['run', '--allow-net']],
+] as const;
+
 describe('the core on every runtime it claims', () => {
-  it.each([
-    ['Node 20', runtimes.node20, /^v20\./, []],
-    ['Node 22', runtimes.node22, /^v22\./, []],
-    ['Bun', runtimes.bun, /^1\./, []],
-    ['Deno', runtimes.deno, /^deno 2\./, ['run', '--allow-net']],
-  ] as const)('%s', async (_name, executable, version, args) => {
+  it.each(processRuntimes)('%s', async (_name, executable, version, args) => {
     expect(versionOf(executable)).toMatch(version);
     const { stdout } = await run(
       executable,
@@ -77,5 +79,18 @@ describe('the core on every runtime it claims', () => {
     } finally {
       await mf.dispose();
     }
+  });
+});
+
+describe('a script that is done exits', () => {
+  // A lingering timer would hold the process for the query's 30-second cutoff; the run's timeout
+  // is far under that, so a regression fails fast instead of slowing the suite.
+  it.each(processRuntimes)('%s', async (_name, executable, _version, args) => {
+    const started = Date.now();
+    const { stdout } = await run(executable, [...args, join(dir, 'entry-exit.mjs'), server.url], {
+      timeout: 15_000,
+    });
+    expect(stdout.trim()).toBe('done');
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
