@@ -86,6 +86,8 @@ export async function downloadVideo(
       taskId,
       what,
       expiresAt: task.videoUrlExpiresAt ?? null,
+      // The client's clock, not Date.now(): the task's expiry was read on that clock.
+      now: deps.clock.now(),
       onProgress: options.onProgress,
     });
   } catch (error) {
@@ -106,6 +108,8 @@ interface ReadContext {
   taskId: string | undefined;
   what: string;
   expiresAt: string | null;
+  /** When the answer came, on the client's clock. */
+  now: number;
   onProgress: DownloadOptions['onProgress'];
 }
 
@@ -180,7 +184,7 @@ async function readChunk(
 }
 
 function statusMessage(status: number, context: ReadContext): string {
-  const expired = context.expiresAt !== null && Date.parse(context.expiresAt) <= Date.now();
+  const expired = context.expiresAt !== null && Date.parse(context.expiresAt) <= context.now;
   const hint =
     status === 403 || status === 404 || status === 410
       ? expired

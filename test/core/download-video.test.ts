@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClient } from '../../src/index.ts';
+import { acceleratedClock, createClient } from '../../src/index.ts';
 import { SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
 import { sampleVideo } from '../../src/simulator/sample-video.ts';
 import {
@@ -54,6 +54,26 @@ describe('downloadVideo', () => {
     expect(error.code).toBe('upstream_error');
     expect(error.httpStatus).toBe(403);
     expect(error.message).toMatch(/query the task again/);
+  });
+
+  it("says the link expired by the client's clock, the one the task's expiry was read on", async () => {
+    const task = await finishedTask();
+    // An hour ahead of this machine: by the client's time the link died half an hour ago.
+    const client = createClient({
+      token: SIMULATOR_TOKEN,
+      baseURL: h.server.url,
+      clock: acceleratedClock(1, Date.now() + 3_600_000),
+    });
+    const expiresAt = new Date(Date.now() + 1_800_000).toISOString();
+    const error = await rejectionOf(
+      client.downloadVideo({
+        ...task,
+        videoUrl: task.videoUrl?.replace(/\/[0-9a-f]{8}\//, '/5f5e1000/') ?? null,
+        videoUrlExpiresAt: expiresAt,
+      }),
+    );
+    expect(error.httpStatus).toBe(403);
+    expect(error.message).toContain(`The link expired at ${expiresAt}`);
   });
 
   it('an HTML page where the video should be is an upstream_error', async () => {
