@@ -9,7 +9,6 @@ import { type WaitOptions, waitForTask } from './poll.ts';
 import { queryTask } from './query-task.ts';
 import { defaultRetryPolicy } from './retry-policy.ts';
 import type { Task } from './task.ts';
-import { assertTaskId } from './task-id.ts';
 import { createTransport } from './transport.ts';
 
 export type { CreatedTask } from './create-video.ts';
@@ -83,13 +82,12 @@ export function createClient(options: ClientOptions = {}): JimengClient {
 
   return {
     async getTask(id, { signal, timeoutMs } = {}) {
-      assertTaskId(id);
+      // queryTask checks the id before anything is sent, for this call and every poll.
       const call = deadlineFor(timeoutMs, signal);
       return queryTask(context, id, call.deadline, call.timeoutMs);
     },
 
     async waitForTask(id, waitOptions = {}) {
-      assertTaskId(id);
       return waitForTask(id, waitOptions, {
         clock,
         query: (taskId, deadline, ms) => queryTask(context, taskId, deadline, ms),
