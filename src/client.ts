@@ -5,6 +5,7 @@ import type { CreateVideoOptions } from './create-video-options.ts';
 import { assertTimeoutMs, startDeadline } from './deadline.ts';
 import { type DownloadedVideo, type DownloadOptions, downloadVideo } from './download-video.ts';
 import { InvalidRequestError } from './errors.ts';
+import { isHttpURL } from './http-url.ts';
 import { type WaitOptions, waitForTask } from './poll.ts';
 import { queryTask } from './query-task.ts';
 import { defaultRetryPolicy } from './retry-policy.ts';
@@ -49,7 +50,7 @@ export function createClient(options: ClientOptions = {}): JimengClient {
   const baseURL = options.baseURL?.trim() || DEFAULT_BASE_URL;
   assertOption(
     // A URL fetch cannot parse fails each query as an outage, retried until the deadline.
-    /^https?:\/\//i.test(baseURL) && isURL(baseURL),
+    isHttpURL(baseURL),
     // The value is not shown: a key passed in the wrong place would end up in logs.
     'baseURL must be an http:// or https:// URL, like https://api.gpt.ge',
   );
@@ -103,15 +104,6 @@ export function createClient(options: ClientOptions = {}): JimengClient {
       return downloadVideo(task, downloadOptions, { clock, fetch: fetchImpl });
     },
   };
-}
-
-function isURL(text: string): boolean {
-  try {
-    new URL(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function assertOption(ok: boolean, message: string): asserts ok {

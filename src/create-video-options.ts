@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { InvalidRequestError } from './errors.ts';
+import { isHttpURL } from './http-url.ts';
 
 /** The provider's limit, counted in characters as people count them (code points). */
 export const MAX_PROMPT_LENGTH = 150;
@@ -10,8 +11,7 @@ export type AspectRatio = (typeof imageAspectRatios)[number];
 
 const httpUrl = v.pipe(
   v.string(),
-  v.url('each image URL must be an absolute URL'),
-  v.regex(/^https?:\/\//i, 'each image URL must use http or https'),
+  v.check(isHttpURL, 'each image URL must be an absolute http or https URL'),
 );
 
 export const CreateVideoOptionsSchema = v.pipe(
@@ -32,9 +32,10 @@ export const CreateVideoOptionsSchema = v.pipe(
       seed: v.optional(
         v.pipe(
           v.number('seed must be a number'),
-          v.integer('seed must be an integer'),
-          v.minValue(-1, 'seed must be -1 (random) or a non-negative integer'),
-          v.maxValue(2 ** 32 - 1, 'seed must fit in 32 bits'),
+          v.check(
+            (seed) => Number.isInteger(seed) && seed >= -1 && seed < 2 ** 32,
+            'seed must be an integer from -1 (random) to 4294967295',
+          ),
         ),
       ),
       imageUrls: v.optional(v.pipe(v.array(httpUrl), v.maxLength(4, 'at most 4 image URLs'))),
@@ -91,7 +92,7 @@ export function parseCreateVideoOptions(
   return parsed.output;
 }
 
-/** "prompt must be at most 150 characters; imageUrls.0: each image URL must be an absolute URL". */
+/** "prompt must be at most 150 characters; imageUrls.0: each image URL must be an absolute http or https URL". */
 function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   return issues
     .map((issue) => {

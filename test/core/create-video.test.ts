@@ -48,6 +48,8 @@ describe('createVideo', () => {
     [{ prompt: 'ok', aspectRatio: '2:1' }, /aspectRatio must be one of/],
     [{ prompt: 'ok', aspectRatio: '9:21' }, /only available for image-to-video/],
     [{ prompt: 'ok', seed: 1.5 }, /seed must be an integer/],
+    [{ prompt: 'ok', seed: -2 }, /seed must be an integer from -1 \(random\)/],
+    [{ prompt: 'ok', seed: 2 ** 32 }, /to 4294967295/],
     [{ prompt: 'ok', imageUrls: ['file:///etc/passwd'] }, /http or https/],
     [{ prompt: 'ok', colour: 'blue' }, /colour/],
     [{ prompt: 'ok', imagesBase64: ['data:image/png;base64,iVBORw0KGgo='] }, /data: prefix/],
@@ -64,7 +66,7 @@ describe('createVideo', () => {
     [{ prompt: 'ok', colour: 'blue' }, 'unknown option "colour"'],
     [
       { prompt: 'ok', imageUrls: ['not a url'] },
-      'imageUrls.0: each image URL must be an absolute URL',
+      'imageUrls.0: each image URL must be an absolute http or https URL',
     ],
   ])('says what is wrong with %j in one plain sentence', async (options, reason) => {
     const error = await rejectionOf(h.client.createVideo(options as never));
