@@ -13,10 +13,9 @@ export const UpstreamEnvelopeSchema = v.object({
 });
 export type UpstreamEnvelope = v.InferOutput<typeof UpstreamEnvelopeSchema>;
 
-const stringList = v.pipe(
-  v.optional(v.nullable(v.array(v.unknown()))),
-  v.transform((list) => (list ?? []).filter((item): item is string => typeof item === 'string')),
-);
+// Absent, null or not a list of strings: an empty list (a new one each time), never a reason
+// to lose the task.
+const stringList = v.fallback(v.array(v.string()), () => []);
 
 export const UpstreamTaskDataSchema = v.object({
   status: v.optional(v.nullable(v.string())),

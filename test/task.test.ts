@@ -50,6 +50,20 @@ describe('reading a task', () => {
     expect((task.raw as typeof doneNotJson).data.resp_data).toBe(doneNotJson.data.resp_data);
   });
 
+  it('reads image lists as given, and anything else as an empty list without losing the task', () => {
+    const withImages = { ...done, data: { ...done.data, image_urls: ['https://a/1.png'] } };
+    expect(taskFrom(withImages as typeof done).imageUrls).toEqual(['https://a/1.png']);
+    for (const odd of [null, 'https://a/1.png', [1, 2], { url: 'x' }]) {
+      const body = { ...done, data: { ...done.data, image_urls: odd, binary_data_base64: odd } };
+      const task = taskFrom(body as unknown as typeof done);
+      expect(task).toMatchObject({ status: 'done', imageUrls: [], imagesBase64: [] });
+    }
+    // Two tasks never share one list: changing one leaves the other alone.
+    const [a, b] = [taskFrom(done), taskFrom(done)];
+    a.imageUrls.push('x');
+    expect(b.imageUrls).toEqual([]);
+  });
+
   it('reads the expiry the CDN put in the path (6813bb31 = 2025-05-01 18:19:29 UTC)', () => {
     expect(taskFrom(done).videoUrlExpiresAt).toBe('2025-05-01T18:19:29.000Z');
   });
