@@ -92,7 +92,7 @@ export function parseCreateVideoOptions(
   return parsed.output;
 }
 
-/** "prompt must be at most 150 characters; imageUrls.0: each image URL must be an absolute http or https URL". */
+/** "prompt must be at most 150 characters; imageUrls.0: each image URL must be an absolute …". */
 function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   return issues
     .map((issue) => {
