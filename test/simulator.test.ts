@@ -538,10 +538,13 @@ describe('video', () => {
   it('refuses the link with 403 AccessDenied once it has expired', async () => {
     const url = await videoUrlOf(FIXTURE_TASK_ID);
     clock += 3_599_000;
-    expect((await fetch(url)).status).toBe(200);
+    const early = await fetch(url);
+    expect(early.status).toBe(200);
+    expect(new Uint8Array(await early.arrayBuffer())).toEqual(video);
     clock += 1_000;
     const response = await fetch(url);
     expect(response.status).toBe(403);
+    expect(response.headers.get('content-type')).toBe('application/xml');
     const text = await response.text();
     expect(text).toContain('AccessDenied');
     expect(text).toContain('Request has expired');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { acceleratedClock, createClient } from '../../src/index.ts';
+import { acceleratedClock, type Clock, createClient, systemClock } from '../../src/index.ts';
 import { SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
 import { sampleVideo } from '../../src/simulator/sample-video.ts';
 import {
@@ -74,6 +74,31 @@ describe('downloadVideo', () => {
     );
     expect(error.httpStatus).toBe(403);
     expect(error.message).toContain(`The link expired at ${expiresAt}`);
+  });
+
+  it('a link used past its expiry is a 403 upstream_error saying the link expired', async () => {
+    // One hand-moved clock for the simulator and the client.
+    let now = Date.UTC(2025, 4, 1, 17, 19, 24);
+    const clock: Clock = {
+      now: () => now,
+      schedule: systemClock.schedule,
+      sleep: systemClock.sleep,
+    };
+    const own = await startHarness({ sim: { now: clock.now }, client: { clock } });
+    try {
+      const task = await own.client.getTask(own.sim.addTask({ durationMs: 0 }));
+      expect(task.videoUrlExpiresAt).toBe('2025-05-01T18:19:24.000Z');
+      now += 3_599_000;
+      expect((await own.client.downloadVideo(task)).size).toBe(sampleVideo().byteLength);
+      now += 1_000;
+      const error = await rejectionOf(own.client.downloadVideo(task));
+      expect(error.code).toBe('upstream_error');
+      expect(error.httpStatus).toBe(403);
+      expect(error.taskId).toBe(task.id);
+      expect(error.message).toMatch(/link expired at 2025-05-01T18:19:24\.000Z/);
+    } finally {
+      await own.close();
+    }
   });
 
   it('an HTML page where the video should be is an upstream_error', async () => {
