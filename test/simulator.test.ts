@@ -550,6 +550,38 @@ describe('video', () => {
     expect(text).toContain('Request has expired');
   });
 
+  it('refuses with 403 a link whose signature has one character changed', async () => {
+    const url = new URL(await videoUrlOf(FIXTURE_TASK_ID));
+    const [, signature = ''] = url.pathname.split('/');
+    const changed = `${signature[0] === '0' ? '1' : '0'}${signature.slice(1)}`;
+    const tampered = url.href.replace(`/${signature}/`, `/${changed}/`);
+    const response = await fetch(tampered);
+    expect(response.status).toBe(403);
+    expect(response.headers.get('content-type')).toBe('application/xml');
+    expect(await response.text()).toContain('SignatureDoesNotMatch');
+    expect((await fetch(url)).status).toBe(200);
+  });
+
+  it('refuses with 403 a link whose expiry was pushed later by hand', async () => {
+    const url = await videoUrlOf(FIXTURE_TASK_ID);
+    const later = ((T0 + 7_200_000) / 1000).toString(16);
+    const response = await fetch(url.replace(/\/[0-9a-f]{8}\//, `/${later}/`));
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain('SignatureDoesNotMatch');
+  });
+
+  it('signs the same task and expiry the same way, and only opens its own links', async () => {
+    const url = await videoUrlOf(FIXTURE_TASK_ID);
+    expect(await videoUrlOf(FIXTURE_TASK_ID)).toBe(url);
+    const other = await serveSimulator(createSimulator({ now: () => clock }));
+    try {
+      const path = new URL(url).pathname + new URL(url).search;
+      expect((await fetch(`${other.url}${path}`)).status).toBe(403);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('truncated-json on a video request cuts the bytes, not a text decoding of them', async () => {
     const url = await videoUrlOf(FIXTURE_TASK_ID);
     sim.fault({ kind: 'truncated-json', route: 'video' });

@@ -26,7 +26,7 @@ export function doneData(task: SimTask, state: SimState, origin: string, at: num
   return {
     status: 'done',
     resp_data: respDataFor(task),
-    video_url: videoUrlFor(origin, task.id, at, state.urlTtlMs),
+    video_url: videoUrlFor(state, origin, task.id, at),
     image_urls: task.imageUrls,
     binary_data_base64: [],
   };

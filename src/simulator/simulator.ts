@@ -6,6 +6,7 @@ import { type Fault, FaultQueue, type RequestRoute } from './fault.ts';
 import { answerFault } from './fault-response.ts';
 import { FIXTURE_CREATED_AT, FIXTURE_RESP_DATA, FIXTURE_TASK_ID } from './fixture.ts';
 import { answerQuery } from './query-route.ts';
+import { randomHex } from './random-hex.ts';
 import { sampleVideo } from './sample-video.ts';
 import { createTask, rememberTask, type SimTask, type TaskInit } from './sim-task.ts';
 import type { SimState } from './state.ts';
@@ -93,6 +94,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     token: options.token ?? SIMULATOR_TOKEN,
     durationMs: options.durationMs ?? 8000,
     urlTtlMs: options.urlTtlMs ?? 3_600_000,
+    urlSecret: randomHex(32),
     now,
     video: options.video ?? sampleVideo(),
     tasks: new Map([[FIXTURE_TASK_ID, fixtureTask()]]),

@@ -5,6 +5,8 @@ export interface SimState {
   readonly token: string;
   readonly durationMs: number;
   readonly urlTtlMs: number;
+  /** Keys the video links' signatures: drawn per simulator, so a link opens only where it was made. */
+  readonly urlSecret: string;
   readonly now: () => number;
   readonly video: Uint8Array;
   readonly tasks: Map<string, SimTask>;

@@ -1,13 +1,14 @@
 import { parseByteRange } from './byte-range.ts';
+import { signVideoLink } from './link-signature.ts';
 import { randomHex } from './random-hex.ts';
 import type { SimState } from './state.ts';
 import { parseVideoPath } from './video-url.ts';
 
-/** What an object-storage CDN answers for a signed link past its expiry. */
-function expired(): Response {
+/** What an object-storage CDN answers for a signed link it refuses: past its expiry, or edited. */
+function accessDenied(code: string, message: string): Response {
   const body =
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<Error><Code>AccessDenied</Code><Message>Request has expired</Message><RequestId>${randomHex(24)}</RequestId></Error>\n`;
+    `<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomHex(24)}</RequestId></Error>\n`;
   return new Response(body, { status: 403, headers: { 'content-type': 'application/xml' } });
 }
 
@@ -18,14 +19,21 @@ function notFound(): Response {
 }
 
 /**
- * `GET /<signature>/<expiry>/video/…`: the CDN side. No token, like the real links; the expiry in the path is
- * enforced against `now()`, and single byte ranges are honoured so players and resumable
- * downloads behave as they do against the real CDN.
+ * `GET /<signature>/<expiry>/video/…`: the CDN side. No token, like the real links; the expiry in
+ * the path is enforced against `now()` and the signature must be the one this simulator made for
+ * that task and expiry, and single byte ranges are honoured so players and resumable downloads
+ * behave as they do against the real CDN.
  */
 export function answerVideo(state: SimState, request: Request, pathname: string): Response {
   const path = parseVideoPath(pathname);
   if (!path) return notFound();
-  if (state.now() >= path.expiresAt) return expired();
+  if (state.now() >= path.expiresAt) return accessDenied('AccessDenied', 'Request has expired');
+  if (path.signature !== signVideoLink(state.urlSecret, path.taskId, path.expiresHex)) {
+    return accessDenied(
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided.',
+    );
+  }
   const video = state.video;
   const size = video.byteLength;
   const head = request.method === 'HEAD';

@@ -1,4 +1,5 @@
-import { randomHex } from './random-hex.ts';
+import { signVideoLink } from './link-signature.ts';
+import type { SimState } from './state.ts';
 
 /**
  * A signed video link laid out like the provider CDN's:
@@ -7,25 +8,30 @@ import { randomHex } from './random-hex.ts';
  * type or the expiry off the URL by position fails here as it would against the provider.
  */
 export function videoUrlFor(
+  state: Pick<SimState, 'urlTtlMs' | 'urlSecret'>,
   origin: string,
   taskId: string,
   queriedAt: number,
-  ttlMs: number,
 ): string {
-  const expiresHex = Math.floor((queriedAt + ttlMs) / 1000)
+  const expiresHex = Math.floor((queriedAt + state.urlTtlMs) / 1000)
     .toString(16)
     .padStart(8, '0');
+  const signature = signVideoLink(state.urlSecret, taskId, expiresHex);
   const dyQ = Math.floor(queriedAt / 1000);
-  return `${origin}/${randomHex(32)}/${expiresHex}/video/tos/sim/jimeng-${taskId}/?mime_type=video_mp4&dy_q=${dyQ}`;
+  return `${origin}/${signature}/${expiresHex}/video/tos/sim/jimeng-${taskId}/?mime_type=video_mp4&dy_q=${dyQ}`;
 }
 
 export interface VideoPath {
+  /** The 32 hex digits the link carries before its expiry. */
+  signature: string;
+  /** The expiry as the path writes it: 8 hex digits of epoch seconds, what the signature covers. */
+  expiresHex: string;
   taskId: string;
   /** ms since epoch after which the CDN refuses the link. */
   expiresAt: number;
 }
 
-const VIDEO_PATH = /^\/[0-9a-f]{32}\/([0-9a-f]{8})\/video\/tos\/sim\/jimeng-(\d+)\/$/;
+const VIDEO_PATH = /^\/([0-9a-f]{32})\/([0-9a-f]{8})\/video\/tos\/sim\/jimeng-(\d+)\/$/;
 
 /** Whether a path is on the simulated CDN (a link it made, or a mangled one it must refuse). */
 export const isVideoPath = (pathname: string): boolean =>
@@ -33,7 +39,7 @@ export const isVideoPath = (pathname: string): boolean =>
 
 export function parseVideoPath(pathname: string): VideoPath | undefined {
   const match = VIDEO_PATH.exec(pathname);
-  const [, expiresHex, taskId] = match ?? [];
-  if (!expiresHex || !taskId) return undefined;
-  return { taskId, expiresAt: Number.parseInt(expiresHex, 16) * 1000 };
+  const [, signature, expiresHex, taskId] = match ?? [];
+  if (!signature || !expiresHex || !taskId) return undefined;
+  return { signature, expiresHex, taskId, expiresAt: Number.parseInt(expiresHex, 16) * 1000 };
 }
