@@ -22,7 +22,8 @@ export interface JobSubmitOptions {
 /**
  * Sends a `create` job's request to the provider and stores the task id it gets back, so the
  * job is followed (never submitted again) from then on. A stop (`signal`) ends a wait for a
- * slot at once, but a request already sent is only cut after `submitGraceMs`.
+ * slot, or the write just before sending, with nothing sent; a request already sent is only
+ * cut after `submitGraceMs`.
  */
 export async function submitJob(
   { jimeng, upstream, store, logger, clock, submitGraceMs = 3_000 }: JobSubmitOptions,
@@ -46,6 +47,13 @@ export async function submitJob(
       async () => {
         job.submitSent = true;
         await store.put(job);
+        // A stop that came during that write: nothing has left yet, so nothing goes. Stored
+        // as unsent again, the job is submitted by the next start rather than written off.
+        if (signal.aborted) {
+          job.submitSent = false;
+          await store.put(job);
+          throw signal.reason;
+        }
         return jimeng.createVideo(
           {
             prompt: request.prompt,

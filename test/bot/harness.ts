@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bot, type BotOptions, startBot } from '../../bot/index.ts';
+import type { JobStore } from '../../bot/job-store.ts';
 import { createLogger } from '../../bot/log.ts';
 import { type Clock, systemClock } from '../../src/index.ts';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';
@@ -33,6 +34,8 @@ export interface HarnessOptions {
   bot?: Partial<BotOptions>;
   /** Merged into the core client options (token and baseURL point at the simulator). */
   jimeng?: BotOptions['jimeng'];
+  /** The store every start of the bot uses, given the data directory; the file store by default. */
+  store?: (dataDir: string) => JobStore;
 }
 
 /** The fake Discord, the simulator on loopback and a bot in this process, wired together. */
@@ -44,6 +47,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dataDir = await mkdtemp(join(tmpdir(), 'jimeng-bot-'));
   const logs: string[] = [];
   const bots: Bot[] = [];
+  const store = options.store?.(dataDir);
   const start = async (overrides: Partial<BotOptions> = {}) => {
     const bot = await startBot({
       discordToken: discord.token,
@@ -55,6 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       pollIntervalMs: 100,
       maxPollIntervalMs: 200,
       progressIntervalMs: 100,
+      store,
       ...options.bot,
       ...overrides,
     });

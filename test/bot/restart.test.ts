@@ -1,6 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createFileJobStore } from '../../bot/job-store.ts';
 import {
   contentOf,
   type Harness,
@@ -10,6 +11,7 @@ import {
   startHarness,
   uploadNamed,
 } from './harness.ts';
+import { type HeldJobStore, holdJobWrite } from './held-job-store.ts';
 
 let h: Harness;
 afterEach(async () => {
@@ -148,6 +150,11 @@ describe('restarts', () => {
     await h.discord.waitFor((r) => r.path.startsWith('/interactions/'));
     await h.discord.sendInteraction(create('1200000000000000042', 'second in line'));
     await h.discord.waitFor((r) => isOriginalEdit(r) && contentOf(r).includes('number 1 in line'));
+    // The second is in line once the first holds the slot, which may be before its request
+    // left: a stop then would rightly keep the first unsent too.
+    await vi.waitFor(() =>
+      expect(h.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(1),
+    );
     await h.bot.stop();
     // Only the first prompt reached the provider; the second never left the queue.
     expect(h.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
@@ -157,6 +164,41 @@ describe('restarts', () => {
     expect(videos.map(contentOf).join('\n')).toContain('second in line');
     expect(videos).toHaveLength(2);
     expect(h.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+    expect(
+      h.discord.requests.some((r) => contentOf(r).includes('restarted while submitting')),
+    ).toBe(false);
+  });
+
+  it('a stop that lands while the job is stored just before its submit sends nothing: the restart submits it once', async () => {
+    let held: HeldJobStore | undefined;
+    h = await startHarness({
+      durationMs: 300,
+      // The write that marks the job as sent, the last step before the request leaves, is slow.
+      store: (dataDir) => {
+        held = holdJobWrite(createFileJobStore(dataDir), (job) => job.submitSent === true);
+        return held.store;
+      },
+    });
+    if (!held) throw new Error('The harness made no store.');
+    await h.discord.sendInteraction({
+      commandName: 'jimeng',
+      subcommand: 'create',
+      options: [{ name: 'prompt', type: 3, value: 'a lighthouse in the fog' }],
+    });
+    await held.reached;
+    const stopped = h.bot.stop();
+    held.release();
+    await stopped;
+    expect(h.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+    const jobs = join(h.dataDir, 'jobs');
+    const [file] = await readdir(jobs);
+    const stored = JSON.parse(await readFile(join(jobs, String(file)), 'utf8'));
+    expect(stored).toMatchObject({ phase: 'submitting', submitSent: false, taskId: null });
+    const again = await h.startBot();
+    const upload = await h.discord.waitFor((r) => r.files.some((f) => /^\d+\.mp4$/.test(f.name)));
+    expect(contentOf(upload)).toContain('a lighthouse in the fog');
+    await again.runner.idle();
+    expect(h.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(
       h.discord.requests.some((r) => contentOf(r).includes('restarted while submitting')),
     ).toBe(false);
