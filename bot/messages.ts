@@ -4,6 +4,7 @@ import {
   type Task,
   type TaskStatus,
 } from '../src/index.ts';
+import { type DownloadFailure, LINK_FAILURES } from './download-failure.ts';
 
 /** Every sentence the bot says, in one place. Each names the task id when there is one. */
 
@@ -88,21 +89,51 @@ export function cannotAttachText(task: Task, edgePublicURL: string | undefined):
   ].join('\n');
 }
 
-/** The task is done but its video could not be fetched: the links, so the video is not lost. */
+/**
+ * The task is done but its video could not be fetched: what went wrong and what to do. A dead
+ * link is not shown, as it would only fail again; a failing host's link may still work.
+ */
 export function downloadFailedText(
   task: Task,
-  error: unknown,
+  failure: DownloadFailure,
   edgePublicURL: string | undefined,
 ): string {
-  const e = error as Partial<JimengError>;
-  const why =
-    e.code === 'timeout' ? 'the download timed out' : 'the video host did not answer properly';
-  const rid = e.requestId ? ` (request id \`${e.requestId}\`)` : '';
+  const result = `\`/jimeng result task_id:${task.id}\``;
+  const why = downloadFailureWords(failure);
+  const head = `🎬 Task \`${task.id}\` is done, but I could not fetch its video: ${why}.`;
+  if (LINK_FAILURES.has(failure.kind)) {
+    return [
+      head,
+      ...edgeLinkLines(task, edgePublicURL),
+      `Run ${result} in a few minutes for a fresh link.`,
+    ].join('\n');
+  }
   return [
-    `🎬 Task \`${task.id}\` is done, but I could not fetch its video: ${why}.${rid}`,
+    head,
     ...videoLinkLines(task, edgePublicURL),
-    `For a fresh link, run \`/jimeng result task_id:${task.id}\` in a few minutes.`,
+    `The link may still work; if not, try again in a few minutes with ${result}.`,
   ].join('\n');
+}
+
+function downloadFailureWords(failure: DownloadFailure): string {
+  switch (failure.kind) {
+    case 'link_refused':
+      return `its link has expired (the video host answered HTTP ${failure.httpStatus})`;
+    case 'not_a_video':
+      return 'the video host sent a page instead of the video, so its link has probably expired or is blocked';
+    case 'no_link':
+      return 'the provider sent no link for it';
+    case 'timed_out':
+      return 'the download timed out';
+    case 'host_error':
+      return `the video host is failing (HTTP ${failure.httpStatus})`;
+    case 'broke_off':
+      return 'the video host broke off in the middle of the download';
+    case 'unreachable':
+      return 'the video host could not be reached';
+    case 'other':
+      return 'something went wrong on the way';
+  }
 }
 
 function videoLinkLines(task: Task, edgePublicURL: string | undefined): string[] {
@@ -114,12 +145,13 @@ function videoLinkLines(task: Task, edgePublicURL: string | undefined): string[]
       : " (the provider's link stops working within the hour)";
     lines.push(`Download it here${until}: ${task.videoUrl}`);
   }
-  if (edgePublicURL) {
-    lines.push(
-      `A link that keeps working: ${edgePublicURL.replace(/\/+$/, '')}/task/${task.id}/video`,
-    );
-  }
-  return lines;
+  return [...lines, ...edgeLinkLines(task, edgePublicURL)];
+}
+
+/** The edge asks the provider for a fresh link before its own expires: its link outlives theirs. */
+function edgeLinkLines(task: Task, edgePublicURL: string | undefined): string[] {
+  if (!edgePublicURL) return [];
+  return [`A link that keeps working: ${edgePublicURL.replace(/\/+$/, '')}/task/${task.id}/video`];
 }
 
 export function failureText(taskId: string | null, error: unknown): string {

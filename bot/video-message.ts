@@ -1,9 +1,11 @@
 import {
   type ConcurrencyLimit,
+  type DownloadedVideo,
   isJimengError,
   type JimengClient,
   type Task,
 } from '../src/index.ts';
+import { downloadFailure, LINK_FAILURES } from './download-failure.ts';
 import type { Job } from './job.ts';
 import { jobLogFields } from './job-log-fields.ts';
 import type { Logger } from './log.ts';
@@ -12,6 +14,8 @@ import type { OutgoingMessage } from './outgoing-message.ts';
 
 export interface VideoMessageOptions {
   jimeng: JimengClient;
+  /** The cap on upstream requests in flight: the query for a fresh link takes a slot. */
+  upstream: ConcurrencyLimit;
   /** A cap on videos held in memory at once. */
   downloads: ConcurrencyLimit;
   logger: Logger;
@@ -21,7 +25,7 @@ export interface VideoMessageOptions {
 
 /**
  * The video as an `<taskId>.mp4` attachment, or the link when it is over the guild's limit or
- * could not be fetched.
+ * could not be fetched. A link the video host refuses is replaced once by a fresh one.
  */
 export async function videoMessage(
   options: VideoMessageOptions,
@@ -29,36 +33,83 @@ export async function videoMessage(
   task: Task,
   signal: AbortSignal,
 ): Promise<OutgoingMessage> {
-  const { jimeng, downloads, logger } = options;
+  const { logger } = options;
+  let latest = task;
   try {
-    const video = await downloads.run(
-      () =>
-        jimeng.downloadVideo(task, {
-          maxBytes: job.attachmentSizeLimit,
-          signal,
-          timeoutMs: options.downloadTimeoutMs,
-        }),
-      { signal },
-    );
+    let video: DownloadedVideo;
+    try {
+      video = await download(options, job, latest, signal);
+    } catch (error) {
+      const failure = downloadFailure(error);
+      if (signal.aborted || !LINK_FAILURES.has(failure.kind)) throw error;
+      // The provider signs a new link on every query: a dead one is worth one fresh try.
+      const fresh = await freshTask(options, job, task, signal);
+      if (!fresh) throw error;
+      logger('video_link_refreshed', { ...jobLogFields(job), reason: failure.kind });
+      latest = fresh;
+      video = await download(options, job, latest, signal);
+    }
     logger('video_downloaded', { ...jobLogFields(job), bytes: video.size });
     return {
-      content: deliveredText(task, job.create?.prompt),
+      content: deliveredText(latest, job.create?.prompt),
       // Discord plays an attachment inline only when its name ends in .mp4.
-      file: { name: `${task.id}.mp4`, data: video.bytes, contentType: 'video/mp4' },
+      file: { name: `${latest.id}.mp4`, data: video.bytes, contentType: 'video/mp4' },
     };
   } catch (error) {
     if (signal.aborted) throw error;
     if (isJimengError(error) && error.code === 'too_large') {
       logger('video_too_large', { ...jobLogFields(job), limit: job.attachmentSizeLimit });
-      return { content: tooLargeText(task, job.attachmentSizeLimit, options.edgePublicURL) };
+      return { content: tooLargeText(latest, job.attachmentSizeLimit, options.edgePublicURL) };
     }
     // The task is done: a stalled or failing video host must not read as "not finished", and
     // the user still gets the link while it works.
+    const failure = downloadFailure(error);
     logger('video_download_failed', {
+      ...jobLogFields(job),
+      code: isJimengError(error) ? error.code : 'internal',
+      reason: failure.kind,
+      httpStatus: isJimengError(error) ? error.httpStatus : undefined,
+      message: error instanceof Error ? error.message : String(error),
+    });
+    return { content: downloadFailedText(latest, failure, options.edgePublicURL) };
+  }
+}
+
+function download(
+  { jimeng, downloads, downloadTimeoutMs }: VideoMessageOptions,
+  job: Job,
+  task: Task,
+  signal: AbortSignal,
+): Promise<DownloadedVideo> {
+  return downloads.run(
+    () =>
+      jimeng.downloadVideo(task, {
+        maxBytes: job.attachmentSizeLimit,
+        signal,
+        timeoutMs: downloadTimeoutMs,
+      }),
+    { signal },
+  );
+}
+
+/** The task queried again for a new link; undefined when that fails or brings none. */
+async function freshTask(
+  { jimeng, upstream, logger }: VideoMessageOptions,
+  job: Job,
+  task: Task,
+  signal: AbortSignal,
+): Promise<Task | undefined> {
+  try {
+    const fresh = await upstream.run(() => jimeng.getTask(task.id, { signal }), { signal });
+    job.requestId = fresh.requestId ?? job.requestId;
+    return fresh.status === 'done' && fresh.videoUrl ? fresh : undefined;
+  } catch (error) {
+    if (signal.aborted) throw error;
+    logger('video_link_refresh_failed', {
       ...jobLogFields(job),
       code: isJimengError(error) ? error.code : 'internal',
       message: error instanceof Error ? error.message : String(error),
     });
-    return { content: downloadFailedText(task, error, options.edgePublicURL) };
+    return undefined;
   }
 }

@@ -164,7 +164,8 @@ describe('delivery', () => {
     );
     const text = contentOf(final);
     expect(text).toContain(taskId);
-    expect(text).toContain('timed out');
+    expect(text).toContain('the download timed out');
+    expect(text).toContain(`try again in a few minutes with \`/jimeng result task_id:${taskId}\``);
     expect(text).toMatch(providerLink(h.served.url));
     expect(text).not.toContain('not finished');
     await h.bot.runner.idle();
