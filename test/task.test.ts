@@ -52,7 +52,7 @@ describe('reading a task', () => {
 
   it('reads image lists as given, and anything else as an empty list without losing the task', () => {
     const withImages = { ...done, data: { ...done.data, image_urls: ['https://a/1.png'] } };
-    expect(taskFrom(withImages as typeof done).imageUrls).toEqual(['https://a/1.png']);
+    expect(taskFrom(withImages as unknown as typeof done).imageUrls).toEqual(['https://a/1.png']);
     for (const odd of [null, 'https://a/1.png', [1, 2], { url: 'x' }]) {
       const body = { ...done, data: { ...done.data, image_urls: odd, binary_data_base64: odd } };
       const task = taskFrom(body as unknown as typeof done);
