@@ -592,6 +592,28 @@ describe('video', () => {
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(video.slice(0, half));
   });
 
+  it('cut-off sends the whole Content-Length, half the bytes, then drops the connection', async () => {
+    const url = await videoUrlOf(FIXTURE_TASK_ID);
+    sim.fault({ kind: 'cut-off', route: 'video' });
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe(String(video.byteLength));
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error('no body');
+    let received = 0;
+    const failure = await (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return undefined;
+        received += value.byteLength;
+      }
+    })().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TypeError);
+    expect(received).toBe(Math.floor(video.byteLength / 2));
+    // The next download is whole again.
+    expect(new Uint8Array(await (await fetch(url)).arrayBuffer())).toEqual(video);
+  });
+
   it('video faults apply to video requests', async () => {
     const url = await videoUrlOf(FIXTURE_TASK_ID);
     sim.fault({ kind: 'html', status: 504, route: 'video' });

@@ -12,6 +12,7 @@ const FAULT_KINDS = new Set<string>([
   'hang',
   'reset',
   'truncated-json',
+  'cut-off',
   'resp-data-not-json',
   'code',
   'delay',

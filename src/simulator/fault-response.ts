@@ -52,6 +52,18 @@ export async function answerFault(fault: Fault, ctx: FaultContext): Promise<Resp
       headers.set('content-length', String(half.byteLength));
       return new Response(half, { status: 200, headers });
     }
+    case 'cut-off': {
+      const normal = await ctx.answer();
+      const bytes = new Uint8Array(await normal.arrayBuffer());
+      const half = bytes.slice(0, Math.floor(bytes.byteLength / 2));
+      // The first half goes out; asked for more, the body fails, and the server drops the
+      // connection, as a host that dies mid-transfer does.
+      const body = new ReadableStream<Uint8Array>({
+        start: (controller) => controller.enqueue(half),
+        pull: (controller) => controller.error(new SimulatorReset()),
+      });
+      return new Response(body, { status: normal.status, headers: normal.headers });
+    }
     case 'resp-data-not-json': {
       const id = ctx.taskId ?? '';
       const task = ctx.state.tasks.get(id) ?? createTask({ id }, { now: at, durationMs: 0 });

@@ -21,6 +21,11 @@ export type FaultKind =
   | { kind: 'reset' }
   /** HTTP 200 with the normal body cut in half (its bytes; a video stays video/mp4). */
   | { kind: 'truncated-json' }
+  /**
+   * The normal status and headers (its whole Content-Length), half the body, then the
+   * connection drops: a download that breaks off on the wire.
+   */
+  | { kind: 'cut-off' }
   /** A done body whose resp_data is the fixture's unparsable string (task queries only). */
   | { kind: 'resp-data-not-json' }
   /** A business error body, e.g. 50412 on create; the HTTP status defaults by code. */

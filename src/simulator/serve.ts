@@ -66,10 +66,14 @@ export async function serveSimulator(
       const request = await toRequest(req, origin, aborter.signal);
       await writeResponse(await sim.fetch(request), res);
     } catch (error) {
-      if (error instanceof SimulatorReset) req.socket.destroy();
-      else if (!res.headersSent && !res.destroyed) {
+      if (res.headersSent) {
+        // A body that fails mid-way (a cut-off fault): what was written still goes out, then
+        // the connection ends short of its Content-Length, as when a host dies mid-transfer.
+        res.socket?.end();
+      } else if (error instanceof SimulatorReset) req.socket.destroy();
+      else if (!res.destroyed) {
         res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
-      } else res.destroy();
+      }
     }
   });
   await new Promise<void>((resolve, reject) => {
