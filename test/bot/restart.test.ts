@@ -125,7 +125,10 @@ describe('restarts', () => {
       options: [{ name: 'prompt', type: 3, value: 'a kite over the dunes' }],
     });
     await h.discord.waitFor((r) => isOriginalEdit(r) && contentOf(r).includes('Submitting'));
-    expect(h.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    // The edit can reach Discord a moment before the submit reaches the provider.
+    await vi.waitFor(() =>
+      expect(h.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(1),
+    );
     await h.bot.stop();
     const again = await h.startBot();
     const upload = await h.discord.waitFor((r) => r.files.some((f) => /^\d+\.mp4$/.test(f.name)));
