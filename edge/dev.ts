@@ -1,4 +1,6 @@
 // Node side: runs the Worker in real workerd through Miniflare, for `npm start`, tests and benches.
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
 import { Miniflare, type MiniflareOptions } from 'miniflare';
@@ -90,11 +92,50 @@ export async function edgeWorkerOptions(options: StartEdgeOptions) {
 
 /** Runs the edge Worker in workerd on 127.0.0.1 (in-memory R2 unless `videos: false`). */
 export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge> {
-  const miniflare = new Miniflare({
+  const output = heldRuntimeOutput();
+  const config = {
     ...(await edgeWorkerOptions(options)),
     host: '127.0.0.1',
     port: options.port ?? 0,
-  });
-  const url = (await miniflare.ready).origin;
-  return { url, miniflare, close: () => miniflare.dispose() };
+    handleRuntimeStdio: output.handle,
+  };
+  const miniflare = new Miniflare(config);
+  try {
+    const url = (await miniflare.ready).origin;
+    output.release(true);
+    return { url, miniflare, close: () => miniflare.dispose() };
+  } catch (error) {
+    // A port in use comes back as one MiniflareCoreError [ERR_ADDRESS_IN_USE], read from
+    // workerd's own fatal trace: that trace would only say it again, at length.
+    output.release((error as { code?: unknown }).code !== 'ERR_ADDRESS_IN_USE');
+    // The loopback server and the exit hook outlive a failed start: without this, the
+    // caller's process would stay up.
+    await miniflare.dispose().catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * workerd's output as Miniflare would print it, except that its stderr is held until the
+ * start is over, so that a failure Miniflare sums up in its error can be dropped.
+ */
+function heldRuntimeOutput() {
+  let held: string[] | undefined = [];
+  let dropping = false;
+  return {
+    handle(stdout: Readable, stderr: Readable) {
+      createInterface(stdout).on('line', (line) => console.log(line));
+      createInterface(stderr).on('line', (line) => {
+        if (dropping) return;
+        if (held) held.push(line);
+        else console.error(line);
+      });
+    },
+    /** Ends the start: prints what was held, or drops it and the rest of that runtime's stderr. */
+    release(show: boolean) {
+      if (show) for (const line of held ?? []) console.error(line);
+      else dropping = true;
+      held = undefined;
+    },
+  };
 }

@@ -15,6 +15,9 @@ const root = join(import.meta.dirname, '..');
 const closers: Array<() => Promise<unknown> | unknown> = [];
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+/** A failure its message says all about: one line on stderr, no stack. */
+class StartError extends Error {}
+
 async function main() {
   let token = process.env.JIMENG_TOKEN?.trim() || undefined;
   let baseURL = process.env.JIMENG_BASE_URL?.trim() || DEFAULT_BASE_URL;
@@ -83,11 +86,21 @@ async function startEdgeLocally(token: string, baseURL: string) {
   const { startEdge } = await import('../edge/dev.ts');
   const configured = process.env.EDGE_API_KEYS?.split(',')[0]?.trim();
   const key = configured || `local-${randomBytes(9).toString('base64url')}`;
+  // The one fixed port npm start may bind: the simulator and Miniflare's loopback server
+  // always take a free one.
+  const port = Number(process.env.EDGE_PORT) || undefined;
   const edge = await startEdge({
     baseURL,
     token,
     apiKeys: process.env.EDGE_API_KEYS || key,
-    port: Number(process.env.EDGE_PORT) || undefined,
+    port,
+  }).catch((error) => {
+    // Miniflare's code for workerd's failed bind; startEdge has already stopped workerd.
+    if (port && error?.code === 'ERR_ADDRESS_IN_USE')
+      throw new StartError(
+        `port ${port} is in use: stop whatever holds it or set EDGE_PORT to a free port.`,
+      );
+    throw error;
   });
   closers.push(() => edge.close());
   // With --once it stops again at once: a curl line for it would only fail.
@@ -138,8 +151,12 @@ process.once('SIGINT', () => void shutdown(130));
 process.once('SIGTERM', () => void shutdown(143));
 main().catch((error) => {
   if (stopping) return;
-  process.stderr.write(
-    `npm start: ${isJimengError(error) ? `${error.message} [${error.code}]` : String(error instanceof Error ? error.stack : error)}\n`,
-  );
+  process.stderr.write(`npm start: ${describe(error)}\n`);
   void shutdown(1);
 });
+
+function describe(error: unknown): string {
+  if (isJimengError(error)) return `${error.message} [${error.code}]`;
+  if (error instanceof StartError) return error.message;
+  return String(error instanceof Error ? error.stack : error);
+}

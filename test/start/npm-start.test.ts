@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -166,3 +167,47 @@ it('npm start whose reader stops early (| head -1) stops quietly, not with an EP
   expect(stderr).not.toMatch(/EPIPE|node:events/);
   expect(code).toBe(0);
 }, 60_000);
+
+/** Resolves with the child's exit code, or fails the test when it does not exit in time. */
+async function exitOf(child: ReturnType<typeof npmStart>, ms = 20_000): Promise<number | null> {
+  try {
+    const [code] = await once(child, 'exit', { signal: AbortSignal.timeout(ms) });
+    return code;
+  } finally {
+    child.kill('SIGKILL'); // a no-op once it has exited
+  }
+}
+
+/** What a TCP connection to 127.0.0.1:port reads before the other side ends it. */
+async function readFrom(port: number): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  let text = '';
+  socket.on('data', (d) => (text += d));
+  await once(socket, 'end');
+  return text;
+}
+
+it('npm start with EDGE_PORT taken says so in one line, stops what it started and exits 1', async () => {
+  const holder = createServer((socket) => socket.end('held'));
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const { port } = holder.address() as AddressInfo;
+  try {
+    const child = npmStart({ SIMULATOR_DURATION_MS: '300', EDGE_PORT: String(port) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await exitOf(child);
+    const saved = /saved to (out\/\d+\.mp4)/.exec(stdout)?.[1];
+    if (saved) await rm(join(root, saved));
+    expect(stderr).toBe(
+      `npm start: port ${port} is in use: stop whatever holds it or set EDGE_PORT to a free port.\n`,
+    );
+    expect(stdout).not.toMatch(/workerd@|kj::|^\s+at /m);
+    expect(code).toBe(1);
+    // The port is still ours: npm start only reported it.
+    expect(await readFrom(port)).toBe('held');
+  } finally {
+    await new Promise((resolve) => holder.close(resolve));
+  }
+}, 30_000);
