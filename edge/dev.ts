@@ -1,4 +1,5 @@
 // Node side: runs the Worker in real workerd through Miniflare, for `npm start`, tests and benches.
+import process from 'node:process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,12 @@ export interface StartEdgeOptions {
   cachePersist?: string;
   /** Extra vars, e.g. EDGE_POLL_INTERVAL_MS for fast tests. */
   vars?: Record<string, string>;
+  /**
+   * Leave SIGINT and SIGTERM to the caller. Miniflare otherwise answers them with its own
+   * `process.exit(130 or 143)` in the same tick, before any async shutdown of the caller has
+   * closed anything. Its exit hook stays: workerd is still killed when the process exits.
+   */
+  callerHandlesSignals?: boolean;
 }
 
 export interface RunningEdge {
@@ -99,7 +106,9 @@ export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge>
     port: options.port ?? 0,
     handleRuntimeStdio: output.handle,
   };
-  const miniflare = new Miniflare(config);
+  const miniflare = options.callerHandlesSignals
+    ? withoutNewSignalListeners(() => new Miniflare(config))
+    : new Miniflare(config);
   try {
     const url = (await miniflare.ready).origin;
     output.release(true);
@@ -113,6 +122,21 @@ export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge>
     await miniflare.dispose().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Runs `create` and takes back the SIGINT and SIGTERM listeners it added. Miniflare's exit hook
+ * adds them in its constructor, and only for the first Miniflare of the process.
+ */
+function withoutNewSignalListeners<T>(create: () => T): T {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = signals.map((signal) => process.listeners(signal));
+  const created = create();
+  signals.forEach((signal, i) => {
+    for (const listener of process.listeners(signal))
+      if (!before[i]?.includes(listener)) process.removeListener(signal, listener);
+  });
+  return created;
 }
 
 /**

@@ -12,7 +12,8 @@ import { serveSimulator } from '../src/simulator/serve.ts';
 
 const once = process.argv.includes('--once');
 const root = join(import.meta.dirname, '..');
-const closers: Array<() => Promise<unknown> | unknown> = [];
+/** What is running, named for the goodbye line, closed last-started first. */
+const closers: Array<{ name: string; close: () => Promise<unknown> | unknown }> = [];
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** A failure its message says all about: one line on stderr, no stack. */
@@ -26,7 +27,7 @@ async function main() {
     const server = await serveSimulator(
       createSimulator({ durationMs: Number(process.env.SIMULATOR_DURATION_MS) || 6_000 }),
     );
-    closers.push(() => server.close());
+    closers.push({ name: 'the simulator', close: () => server.close() });
     token = SIMULATOR_TOKEN;
     baseURL = server.url;
     say(
@@ -94,6 +95,7 @@ async function startEdgeLocally(token: string, baseURL: string) {
     token,
     apiKeys: process.env.EDGE_API_KEYS || key,
     port,
+    callerHandlesSignals: true,
   }).catch((error) => {
     // Miniflare's code for workerd's failed bind; startEdge has already stopped workerd.
     if (port && error?.code === 'ERR_ADDRESS_IN_USE')
@@ -102,7 +104,7 @@ async function startEdgeLocally(token: string, baseURL: string) {
       );
     throw error;
   });
-  closers.push(() => edge.close());
+  closers.push({ name: 'the edge endpoint', close: () => edge.close() });
   // With --once it stops again at once: a curl line for it would only fail.
   if (once)
     return say(`\nEdge endpoint (Hono in workerd): started at ${edge.url}, and stopped (--once).`);
@@ -125,17 +127,26 @@ async function startDiscordBot(token: string, baseURL: string) {
     dataDir: process.env.BOT_DATA_DIR || undefined,
     edgePublicURL: process.env.EDGE_PUBLIC_URL || undefined,
   });
-  closers.push(() => bot.stop());
+  closers.push({ name: 'the Discord bot', close: () => bot.stop() });
   say(`Discord bot: logged in as ${bot.client.user?.tag ?? 'the bot'}.`);
 }
 
 let stopping = false;
-async function shutdown(code: number) {
+async function shutdown(code: number, signal?: NodeJS.Signals) {
   // Once: closing the simulator fails whatever the demo was doing, which must not report
   // that failure or pick another exit code.
   if (stopping) return;
   stopping = true;
-  for (const close of closers.reverse()) await Promise.resolve(close()).catch(() => {});
+  const closed: string[] = [];
+  for (const { name, close } of closers.reverse())
+    await Promise.resolve(close()).then(
+      () => closed.push(name),
+      () => {},
+    );
+  if (signal)
+    say(
+      `\nStopped (${signal})${closed.length ? `: closed ${new Intl.ListFormat('en').format(closed)}` : ''}.`,
+    );
   process.exit(code);
 }
 
@@ -147,8 +158,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 // Exit as shells report a signal, 128 + its number, so `npm start && …` stops at a Ctrl-C.
-process.once('SIGINT', () => void shutdown(130));
-process.once('SIGTERM', () => void shutdown(143));
+process.once('SIGINT', () => void shutdown(130, 'SIGINT'));
+process.once('SIGTERM', () => void shutdown(143, 'SIGTERM'));
 main().catch((error) => {
   if (stopping) return;
   process.stderr.write(`npm start: ${describe(error)}\n`);

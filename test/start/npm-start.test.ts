@@ -135,7 +135,6 @@ it.each([
 ] as const)(
   'npm start stopped by %s exits %i, as shells report a signal',
   async (signal, code) => {
-    // Without the edge: Miniflare's own exit hook would otherwise decide the code for us.
     const child = npmStart({ SIMULATOR_DURATION_MS: '300', START_EDGE: '0' });
     let output = '';
     child.stderr.on('data', (d) => (output += d));
@@ -211,3 +210,39 @@ it('npm start with EDGE_PORT taken says so in one line, stops what it started an
     await new Promise((resolve) => holder.close(resolve));
   }
 }, 30_000);
+
+it.each([
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const)(
+  'npm start with the edge running, stopped by %s, closes the edge and the simulator, then exits %i',
+  async (signal, code) => {
+    const child = npmStart({ SIMULATOR_DURATION_MS: '300' });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const lines: string[] = [];
+    const exited = exitOf(child);
+    const reader = createInterface({ input: child.stdout });
+    const ended = once(reader, 'close');
+    reader.on('line', (line) => {
+      lines.push(line);
+      if (line.includes('Press Ctrl-C to stop')) child.kill(signal);
+    });
+    await ended;
+    const exitCode = await exited;
+    const output = lines.join('\n');
+    const saved = /saved to (out\/\d+\.mp4)/.exec(output)?.[1];
+    if (saved) await rm(join(root, saved));
+    const simulator = /built-in simulator at (http:\/\/\S+) /.exec(output)?.[1];
+    const edge = /Edge endpoint \(Hono in workerd\) at (http:\/\/\S+);/.exec(output)?.[1];
+    expect(simulator).toBeDefined();
+    expect(edge).toBeDefined();
+    // Printed by npm start's own shutdown, after each close has finished.
+    expect(lines.at(-1)).toBe(`Stopped (${signal}): closed the edge endpoint and the simulator.`);
+    expect(stderr).toBe('');
+    expect(exitCode).toBe(code);
+    await expect(fetch(edge as string)).rejects.toThrow();
+    await expect(fetch(simulator as string)).rejects.toThrow();
+  },
+  30_000,
+);
