@@ -14,8 +14,13 @@ export const UpstreamEnvelopeSchema = v.object({
 export type UpstreamEnvelope = v.InferOutput<typeof UpstreamEnvelopeSchema>;
 
 // Absent, null or not a list of strings: an empty list (a new one each time), never a reason
-// to lose the task.
-const stringList = v.fallback(v.array(v.string()), () => []);
+// to lose the task. Absent and null are the provider's usual answers, so they take the
+// defaults: a fallback alone would build a validation issue for every query.
+const emptyList = () => [];
+const stringList = v.fallback(
+  v.optional(v.nullable(v.array(v.string()), emptyList), emptyList),
+  emptyList,
+);
 
 export const UpstreamTaskDataSchema = v.object({
   status: v.optional(v.nullable(v.string())),
