@@ -1,3 +1,5 @@
+import { timerQueue } from './timer-queue.ts';
+
 /** Time comes in from outside so tests and benchmarks can run minutes of polling in moments. */
 export interface Clock {
   now(): number;
@@ -15,25 +17,9 @@ export function acceleratedClock(factor: number, start = Date.now()): Clock {
   return clockAt(factor, () => start + (Date.now() - origin) * factor);
 }
 
-/** The longest delay a timer holds: setTimeout fires anything longer after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 function clockAt(factor: number, now: () => number): Clock {
-  const schedule = (ms: number, fn: () => void) => {
-    const delay = Math.max(0, ms / factor);
-    if (delay <= MAX_TIMER_MS) {
-      const timer = setTimeout(fn, delay);
-      return () => clearTimeout(timer);
-    }
-    // A budget of weeks (or Number.MAX_SAFE_INTEGER for "no hurry") waits in steps instead.
-    let left = delay;
-    const step = () => {
-      left -= MAX_TIMER_MS;
-      timer = setTimeout(left > MAX_TIMER_MS ? step : fn, Math.min(left, MAX_TIMER_MS));
-    };
-    let timer = setTimeout(step, MAX_TIMER_MS);
-    return () => clearTimeout(timer);
-  };
+  const queue = timerQueue();
+  const schedule = (ms: number, fn: () => void) => queue(ms / factor, fn);
   return {
     now,
     schedule,

@@ -20,7 +20,7 @@ beforeAll(async () => {
   server = await serveSimulator(createSimulator({ durationMs: 300 }));
   dir = await mkdtemp(join(tmpdir(), 'jimeng-conformance-'));
   // One bundle per kind of host, from the same checks, with no Node built-ins allowed in.
-  for (const entry of ['entry-process', 'entry-worker', 'entry-exit']) {
+  for (const entry of ['entry-process', 'entry-worker', 'entry-exit', 'entry-timers']) {
     await build({
       ...WORKER_BUILD_OPTIONS,
       write: true,
@@ -76,6 +76,32 @@ describe('the core on every runtime it claims', () => {
         `http://worker/?base=${encodeURIComponent(server.url)}`,
       );
       expectAllPassed((await response.json()) as CheckResult[]);
+    } finally {
+      await mf.dispose();
+    }
+  });
+});
+
+describe('timers in workerd', () => {
+  // workerd ties a timer to the request that set it: a timer shared with a later request never
+  // fires for it, and workerd cancels that request as hung (a 500). The later wait here ends
+  // after the earlier callback, so a shared timer would be armed for the earlier one only.
+  it("a wait fires for its own request, whatever an earlier request's timers were", async () => {
+    const mf = new Miniflare({
+      modules: [
+        {
+          type: 'ESModule',
+          path: 'entry-timers.mjs',
+          contents: await readFile(join(dir, 'entry-timers.mjs'), 'utf8'),
+        },
+      ],
+      compatibilityDate: '2025-09-01',
+    });
+    try {
+      expect(await (await mf.dispatchFetch('http://worker/leave?ms=200')).text()).toBe('left');
+      const response = await mf.dispatchFetch('http://worker/sleep?ms=600');
+      expect(response.status).toBe(200);
+      expect(Number(await response.text())).toBeGreaterThanOrEqual(550);
     } finally {
       await mf.dispose();
     }

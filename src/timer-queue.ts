@@ -1,0 +1,69 @@
+/** The longest delay a timer holds: setTimeout fires anything longer after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Runs callbacks after a delay, all on one platform timer. Every query sets a 30-second cutoff
+ * and clears it a millisecond later; on Node each such pair builds and drops a timer list, which
+ * cost about a point of getTask's overhead. Here the timer stays armed for the earliest
+ * callback and is re-armed only for an earlier one. Like separate timers, it keeps the process
+ * alive only while a callback is pending.
+ *
+ * Only where timers are objects (Node, Bun, Deno 2.8+). Workers give numbers and tie each timer
+ * to the request that set it: a timer shared with a later request never fires for it (workerd
+ * then cancels that request as hung). There, and in browsers, each callback gets its own timer.
+ */
+export function timerQueue(): (delayMs: number, fn: () => void) => () => void {
+  const pending = new Set<{ at: number; fn: () => void }>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let armedAt = Infinity;
+  // Unknown until the first timer shows what kind this runtime gives.
+  let shared: boolean | undefined;
+
+  const arm = (at: number) => {
+    clearTimeout(timer);
+    const now = performance.now();
+    // Past the longest delay a timer holds, it fires early, finds nothing due, and re-arms.
+    const delay = Math.min(MAX_TIMER_MS, at - now);
+    armedAt = now + delay;
+    timer = setTimeout(fire, delay);
+    shared ??= typeof timer === 'object';
+  };
+  const fire = () => {
+    // The platform says the armed time has come, even if performance.now() lags a little
+    // (Node starts a timer from the event loop's cached time).
+    const now = Math.max(performance.now(), armedAt);
+    armedAt = Infinity;
+    let next = Infinity;
+    for (const entry of pending) {
+      if (entry.at > now) next = Math.min(next, entry.at);
+      else {
+        pending.delete(entry);
+        // Each on its own, as separate timers would: one that throws cannot stop the others.
+        queueMicrotask(entry.fn);
+      }
+    }
+    if (next < Infinity) arm(next);
+  };
+
+  return (delayMs, fn) => {
+    if (shared === false) return timerQueue()(delayMs, fn);
+    // NaN waits no time, as setTimeout would: it must not wait forever.
+    const entry = { at: performance.now() + (Math.max(delayMs, 0) || 0), fn };
+    pending.add(entry);
+    if (entry.at < armedAt) arm(entry.at);
+    else if (pending.size === 1) (timer as NodeTimer).ref();
+    return () => {
+      if (!pending.delete(entry) || pending.size) return;
+      // Nothing waits: a timer that can stop holding the process stays armed for the next
+      // query; any other is cleared, as a separate timer would be.
+      if (shared) (timer as NodeTimer).unref();
+      else {
+        clearTimeout(timer);
+        armedAt = Infinity;
+      }
+    };
+  };
+}
+
+/** What Node, Bun and Deno 2.8+ return from setTimeout. */
+type NodeTimer = { ref(): void; unref(): void };
