@@ -23,7 +23,8 @@ export function timerQueue(): (delayMs: number, fn: () => void) => () => void {
     clearTimeout(timer);
     const now = performance.now();
     // Past the longest delay a timer holds, it fires early, finds nothing due, and re-arms.
-    const delay = Math.min(MAX_TIMER_MS, at - now);
+    // A time already past waits 0 ms (Bun warns about a negative delay).
+    const delay = Math.max(0, Math.min(MAX_TIMER_MS, at - now));
     armedAt = now + delay;
     timer = setTimeout(fire, delay);
     shared ??= typeof timer === 'object';

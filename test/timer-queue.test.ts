@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { timerQueue } from '../src/timer-queue.ts';
+import { root, runtimes } from './runtimes.ts';
 
 /** Schedules `name` on `queue` and resolves with it when it runs. */
 function ran(queue: ReturnType<typeof timerQueue>, name: string, ms: number, log: string[]) {
@@ -66,5 +70,13 @@ describe('timerQueue: many callbacks on one timer', () => {
   it('a delay that is not a number waits no time, as setTimeout would', async () => {
     const queue = timerQueue();
     await expect(ran(queue, 'nan', Number.NaN, [])).resolves.toBe('nan');
+  });
+
+  it('a callback due at once runs without a warning on Bun, which warns about negative delays', async () => {
+    const clock = join(root, 'src/clock.ts');
+    const script = `import { systemClock } from ${JSON.stringify(clock)}; systemClock.schedule(0, () => console.log('ran'));`;
+    const { stdout, stderr } = await promisify(execFile)(runtimes.bun, ['-e', script]);
+    expect(stdout.trim()).toBe('ran');
+    expect(stderr).toBe('');
   });
 });
