@@ -40,6 +40,15 @@ function expectAllPassed(results: CheckResult[]) {
   expect(results.filter((r) => !r.ok)).toEqual([]);
 }
 
+/** The bundled entry `name`, running in workerd. */
+async function workerFrom(name: string): Promise<Miniflare> {
+  const contents = await readFile(join(dir, `${name}.mjs`), 'utf8');
+  return new Miniflare({
+    modules: [{ type: 'ESModule', path: `${name}.mjs`, contents }],
+    compatibilityDate: '2025-09-01',
+  });
+}
+
 const processRuntimes = [
   ['Node 20', runtimes.node20, /^v20\./, []],
   ['Node 22', runtimes.node22, /^v22\./, []],
@@ -61,16 +70,7 @@ describe('the core on every runtime it claims', () => {
   });
 
   it('workerd', async () => {
-    const mf = new Miniflare({
-      modules: [
-        {
-          type: 'ESModule',
-          path: 'entry-worker.mjs',
-          contents: await readFile(join(dir, 'entry-worker.mjs'), 'utf8'),
-        },
-      ],
-      compatibilityDate: '2025-09-01',
-    });
+    const mf = await workerFrom('entry-worker');
     try {
       const response = await mf.dispatchFetch(
         `http://worker/?base=${encodeURIComponent(server.url)}`,
@@ -87,16 +87,7 @@ describe('timers in workerd', () => {
   // fires for it, and workerd cancels that request as hung (a 500). The later wait here ends
   // after the earlier callback, so a shared timer would be armed for the earlier one only.
   it("a wait fires for its own request, whatever an earlier request's timers were", async () => {
-    const mf = new Miniflare({
-      modules: [
-        {
-          type: 'ESModule',
-          path: 'entry-timers.mjs',
-          contents: await readFile(join(dir, 'entry-timers.mjs'), 'utf8'),
-        },
-      ],
-      compatibilityDate: '2025-09-01',
-    });
+    const mf = await workerFrom('entry-timers');
     try {
       expect(await (await mf.dispatchFetch('http://worker/leave?ms=200')).text()).toBe('left');
       const response = await mf.dispatchFetch('http://worker/sleep?ms=600');
