@@ -213,6 +213,11 @@ if (process.argv.includes('--overhead-only') || process.argv.includes('--breakdo
   );
   process.exit(0);
 }
+if (process.argv.includes('--polling-only')) {
+  const poll = await polling();
+  for (const row of poll.rows) console.log('  ', JSON.stringify(row));
+  process.exit(0);
+}
 console.log('core: bundle size', JSON.stringify(await bundleSize()));
 console.log(`core: client overhead on ${runtime}`, JSON.stringify(await clientOverhead()));
 // The same comparison where the CLI's Bun scripts run: its fetch is not undici.
