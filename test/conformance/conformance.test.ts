@@ -20,7 +20,13 @@ beforeAll(async () => {
   server = await serveSimulator(createSimulator({ durationMs: 300 }));
   dir = await mkdtemp(join(tmpdir(), 'jimeng-conformance-'));
   // One bundle per kind of host, from the same checks, with no Node built-ins allowed in.
-  for (const entry of ['entry-process', 'entry-worker', 'entry-exit', 'entry-timers']) {
+  for (const entry of [
+    'entry-process',
+    'entry-worker',
+    'entry-exit',
+    'entry-liveness',
+    'entry-timers',
+  ]) {
     await build({
       ...WORKER_BUILD_OPTIONS,
       write: true,
@@ -97,6 +103,26 @@ describe('timers in workerd', () => {
       await mf.dispose();
     }
   });
+
+  it('concurrent requests each get their wait, after a first request cancelled its callback', async () => {
+    const mf = await workerFrom('entry-timers');
+    try {
+      expect(await (await mf.dispatchFetch('http://worker/cancel?ms=200')).text()).toBe(
+        'cancelled',
+      );
+      const waits = [300, 100, 200];
+      const responses = await Promise.all(
+        waits.map((ms) => mf.dispatchFetch(`http://worker/sleep?ms=${ms}`)),
+      );
+      expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
+      const slept = await Promise.all(responses.map(async (r) => Number(await r.text())));
+      for (const [i, ms] of slept.entries()) {
+        expect(ms).toBeGreaterThanOrEqual((waits[i] ?? 0) - 50);
+      }
+    } finally {
+      await mf.dispose();
+    }
+  });
 });
 
 describe('a script that is done exits', () => {
@@ -108,6 +134,17 @@ describe('a script that is done exits', () => {
       timeout: 15_000,
     });
     expect(stdout.trim()).toBe('done');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
+describe('a pending callback holds the process, and nothing else does', () => {
+  it.each(processRuntimes)('%s', async (_name, executable, _version, args) => {
+    const started = Date.now();
+    const { stdout } = await run(executable, [...args, join(dir, 'entry-liveness.mjs')], {
+      timeout: 15_000,
+    });
+    expect(stdout.trim().split('\n')).toEqual(['slept', 'last']);
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

@@ -1,5 +1,5 @@
 // workerd: each request's waits must fire for that request. `/leave` schedules a callback and
-// answers at once; `/sleep` then waits on the same clock, from another request.
+// answers at once; `/cancel` schedules one and cancels it; `/sleep` waits on the same clock.
 import { systemClock } from '../../src/index.ts';
 
 export default {
@@ -9,6 +9,10 @@ export default {
     if (url.pathname === '/leave') {
       systemClock.schedule(ms, () => {});
       return new Response('left');
+    }
+    if (url.pathname === '/cancel') {
+      systemClock.schedule(ms, () => {})();
+      return new Response('cancelled');
     }
     const started = Date.now();
     await systemClock.sleep(ms);
