@@ -13,7 +13,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * then cancels that request as hung). There, and in browsers, each callback gets its own timer.
  */
 export function timerQueue(): (delayMs: number, fn: () => void) => () => void {
-  const pending = new Set<{ at: number; fn: () => void }>();
+  const pending = new Set<Entry>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let armedAt = Infinity;
   // Unknown until the first timer shows what kind this runtime gives.
@@ -29,21 +29,33 @@ export function timerQueue(): (delayMs: number, fn: () => void) => () => void {
     timer = setTimeout(fire, delay);
     shared ??= typeof timer === 'object';
   };
+  /** Takes out an entry that was waiting, and says whether it was. */
+  const remove = (entry: Entry) => {
+    if (!pending.delete(entry)) return false;
+    if (!pending.size) {
+      // Nothing waits: a timer that can stop holding the process stays armed for the next
+      // query; any other is cleared, as a separate timer would be.
+      if (shared) (timer as NodeTimer).unref();
+      else {
+        clearTimeout(timer);
+        armedAt = Infinity;
+      }
+    }
+    return true;
+  };
   const fire = () => {
     // The platform says the armed time has come, even if performance.now() lags a little
     // (Node starts a timer from the event loop's cached time).
     const now = Math.max(performance.now(), armedAt);
     armedAt = Infinity;
-    let next = Infinity;
-    for (const entry of pending) {
-      if (entry.at > now) next = Math.min(next, entry.at);
-      else {
-        pending.delete(entry);
-        // Each on its own, as separate timers would: one that throws cannot stop the others.
-        queueMicrotask(entry.fn);
-      }
+    // Those due run as separate timers would: in the order of their time, each on its own (one
+    // that throws cannot stop the others), and only if still pending when its turn comes, so a
+    // cancel from one run just before holds. Unlike separate timers, the promise reactions of
+    // one run after the others due at the same fire.
+    for (const entry of [...pending].sort((a, b) => a.at - b.at)) {
+      if (entry.at > now) return arm(entry.at);
+      queueMicrotask(() => remove(entry) && entry.fn());
     }
-    if (next < Infinity) arm(next);
   };
 
   return (delayMs, fn) => {
@@ -54,17 +66,12 @@ export function timerQueue(): (delayMs: number, fn: () => void) => () => void {
     if (entry.at < armedAt) arm(entry.at);
     else if (pending.size === 1) (timer as NodeTimer).ref();
     return () => {
-      if (!pending.delete(entry) || pending.size) return;
-      // Nothing waits: a timer that can stop holding the process stays armed for the next
-      // query; any other is cleared, as a separate timer would be.
-      if (shared) (timer as NodeTimer).unref();
-      else {
-        clearTimeout(timer);
-        armedAt = Infinity;
-      }
+      remove(entry);
     };
   };
 }
+
+type Entry = { at: number; fn: () => void };
 
 /** What Node, Bun and Deno 2.8+ return from setTimeout. */
 type NodeTimer = { ref(): void; unref(): void };
