@@ -63,7 +63,8 @@ export function timerQueue(): (delayMs: number, fn: () => void) => () => void {
     // NaN waits no time, as setTimeout would: it must not wait forever.
     const entry = { at: performance.now() + (Math.max(delayMs, 0) || 0), fn };
     pending.add(entry);
-    if (entry.at < armedAt) arm(entry.at);
+    // Not `<`: with no timer armed (at Infinity), an endless delay must still arm one.
+    if (entry.at <= armedAt) arm(entry.at);
     else if (pending.size === 1) (timer as NodeTimer).ref();
     return () => {
       remove(entry);

@@ -164,6 +164,17 @@ describe('timerQueue: many callbacks on one timer', () => {
     expect(performance.now() - started).toBeLessThan(100);
   });
 
+  it('a delay past the longest a timer holds, or endless, waits until cancelled', async () => {
+    const queue = timerQueue();
+    const log: string[] = [];
+    const cancels = [Number.POSITIVE_INFINITY, 2 ** 31 + 1000, Number.MAX_SAFE_INTEGER].map((ms) =>
+      queue(ms, () => log.push(String(ms))),
+    );
+    await ran(queue, 'now', 20, log);
+    for (const cancel of cancels) cancel();
+    expect(log).toEqual(['now']);
+  });
+
   it('a callback that throws does not stop the others due with it', async () => {
     const clock = join(root, 'src/clock.ts');
     const script = `import { systemClock } from ${JSON.stringify(clock)};
