@@ -25,8 +25,10 @@ export function timerQueue(): (delayMs: number, fn: () => void) => () => void {
     // Past the longest delay a timer holds, it fires early, finds nothing due, and re-arms.
     // A time already past waits 0 ms (Bun warns about a negative delay).
     const delay = Math.max(0, Math.min(MAX_TIMER_MS, at - now));
-    armedAt = now + delay;
+    // Recorded only once set: workerd refuses a timer at global scope, and a time recorded for
+    // a timer that never existed would leave later callbacks waiting for it.
     timer = setTimeout(fire, delay);
+    armedAt = now + delay;
     shared ??= typeof timer === 'object';
   };
   /** Takes out an entry that was waiting, and says whether it was. */
@@ -62,10 +64,11 @@ export function timerQueue(): (delayMs: number, fn: () => void) => () => void {
     if (shared === false) return timerQueue()(delayMs, fn);
     // NaN waits no time, as setTimeout would: it must not wait forever.
     const entry = { at: performance.now() + (Math.max(delayMs, 0) || 0), fn };
-    pending.add(entry);
-    // Not `<`: with no timer armed (at Infinity), an endless delay must still arm one.
+    // Not `<`: with no timer armed (at Infinity), an endless delay must still arm one. The entry
+    // goes in after, so a refused timer (see arm) leaves none behind.
     if (entry.at <= armedAt) arm(entry.at);
-    else if (pending.size === 1) (timer as NodeTimer).ref();
+    else if (!pending.size) (timer as NodeTimer).ref();
+    pending.add(entry);
     return () => {
       remove(entry);
     };

@@ -26,6 +26,7 @@ beforeAll(async () => {
     'entry-exit',
     'entry-liveness',
     'entry-timers',
+    'entry-timers-global',
   ]) {
     await build({
       ...WORKER_BUILD_OPTIONS,
@@ -135,6 +136,17 @@ describe('a script that is done exits', () => {
     });
     expect(stdout.trim()).toBe('done');
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+  it('a schedule refused at global scope leaves later waits alone', async () => {
+    const mf = await workerFrom('entry-timers-global');
+    try {
+      expect(await (await mf.dispatchFetch('http://worker/thrown')).text()).toMatch(/global scope/);
+      const response = await mf.dispatchFetch('http://worker/sleep?ms=100');
+      expect(response.status).toBe(200);
+      expect(Number(await response.text())).toBeGreaterThanOrEqual(50);
+    } finally {
+      await mf.dispose();
+    }
   });
 });
 
