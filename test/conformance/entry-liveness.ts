@@ -15,6 +15,10 @@ cancelLong();
 // An endless wait, cancelled.
 systemClock.schedule(Number.POSITIVE_INFINITY, () => console.log('never'))();
 
+// A cancelled callback leaves its timer armed but not holding the process: the callbacks
+// after it, due later, must make it hold the process again.
+systemClock.schedule(40, () => console.log('never'))();
+
 // Callbacks still pending when the script ends hold it until they run. The first holds the
 // thread, so the next two fall due at one fire; the second of those sets and clears a cutoff.
 systemClock.schedule(50, () => {
