@@ -120,9 +120,10 @@ describe('timerQueue: many callbacks on one timer', () => {
     expect(log).toEqual(['outer', 'inner', 'last']);
   });
 
-  it('10,000 callbacks with random delays each run once, none early and none far behind', async () => {
+  it('2,000 callbacks with random delays each run once, none early and none far behind', async () => {
     const queue = timerQueue();
-    const count = 10_000;
+    // Enough to interleave many fires; few enough that a loaded CI machine keeps to the bound.
+    const count = 2_000;
     const runs = new Array<number>(count).fill(0);
     const due: number[] = [];
     const lateness: number[] = [];
@@ -158,10 +159,11 @@ describe('timerQueue: many callbacks on one timer', () => {
   it('a negative delay runs at once; an accelerated clock waits its time divided by the factor', async () => {
     const started = performance.now();
     await ran(timerQueue(), 'negative', -1000, []);
-    expect(performance.now() - started).toBeLessThan(20);
+    expect(performance.now() - started).toBeLessThan(50);
     await acceleratedClock(1000).sleep(30_000);
     expect(performance.now() - started).toBeGreaterThanOrEqual(29);
-    expect(performance.now() - started).toBeLessThan(100);
+    // Far under the 30 s an unaccelerated wait would take; loose enough for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(250);
   });
 
   it('a delay past the longest a timer holds, or endless, waits until cancelled', async () => {
