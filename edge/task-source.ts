@@ -8,27 +8,37 @@ import {
   TaskNotFoundError,
 } from '../src/index.ts';
 import { cacheTask, markPending, readCachedTask } from './cache.ts';
+import { type EdgeTask, edgeTask } from './edge-task.ts';
 import type { AppEnv } from './env.ts';
+import { isVideoStored } from './video-store.ts';
 
 /**
  * One snapshot of a task: from the cache when terminal, else one upstream query shared by
- * every request for the same id in flight in this isolate.
+ * every request for the same id in flight in this isolate. A done task's `archived` is read
+ * off R2 itself (one lookup, and only for a done task the cache did not hold).
  */
-export async function loadTask(c: Context<AppEnv>, id: string): Promise<Task> {
+export async function loadTask(c: Context<AppEnv>, id: string): Promise<EdgeTask> {
   const { baseURL, client, flight } = c.get('upstream');
-  const cached = await readCachedTask(baseURL, id).catch(() => undefined);
+  const bucket = c.env.VIDEOS;
+  const cached = await readCachedTask(baseURL, id, Boolean(bucket)).catch(() => undefined);
   if (cached) return cached;
   return flight(id, async () => {
     // No caller's signal here: the query is shared, one caller leaving must not cancel it.
     const task = await client.getTask(id);
-    if (isTerminalStatus(task.status)) await cacheTask(baseURL, task).catch(() => {});
+    const archived =
+      task.status === 'done' && bucket !== undefined
+        ? await isVideoStored(bucket, id).catch(() => false)
+        : false;
+    const shown = edgeTask(task, archived);
+    if (isTerminalStatus(task.status))
+      await cacheTask(baseURL, shown, Boolean(bucket)).catch(() => {});
     else markPending(baseURL, id);
-    return task;
+    return shown;
   });
 }
 
 /** A task that does not exist or expired upstream is an error to an HTTP caller (404, 410). */
-export function assertKnown(task: Task): Task {
+export function assertKnown<T extends Task>(task: T): T {
   const details = { taskId: task.id, requestId: task.requestId ?? undefined };
   if (task.status === 'not_found') {
     throw new TaskNotFoundError(

@@ -12,9 +12,13 @@ export const TOKEN = 'sim-secret-token-7f3a9c';
 export const KEY = 'edge-key-1';
 export const auth = { authorization: `Bearer ${KEY}` };
 
-/** Fast settings: polls every 100 ms (the core's floor), no upstream retries, short budgets. */
+/**
+ * Fast settings: polls every 100 ms (the core's floor), no upstream retries, short budgets, and
+ * followers that stop polling as soon as their last watcher leaves.
+ */
 export const FAST_VARS = {
   EDGE_POLL_INTERVAL_MS: '100',
+  EDGE_FOLLOW_IDLE_MS: '0',
   EDGE_HEARTBEAT_MS: '40',
   EDGE_UPSTREAM_TIMEOUT_MS: '400',
   EDGE_UPSTREAM_RETRIES: '0',
