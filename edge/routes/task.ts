@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { assertTaskId } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
+import { keepVideo } from '../follower/keep-video.ts';
 import { watchUntilSettled } from '../follower/task-watch.ts';
 import { MAX_WAIT_SECONDS } from '../settings.ts';
 import { taskResponse } from '../task-response.ts';
@@ -15,7 +16,9 @@ export const taskRoute = new Hono<AppEnv>().get('/:id', async (c) => {
   const id = assertTaskId(c.req.param('id'));
   const wait = waitSeconds(c.req.query('wait'));
   if (wait > 0) return taskResponse(c, assertKnown(await watchUntilSettled(c, id, wait * 1000)));
-  return taskResponse(c, assertKnown(await loadTask(c, id)));
+  const task = await loadTask(c, id);
+  keepVideo(c, task);
+  return taskResponse(c, assertKnown(task));
 });
 
 function waitSeconds(value: string | undefined): number {
