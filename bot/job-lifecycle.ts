@@ -1,11 +1,11 @@
 import {
   type Clock,
   type ConcurrencyLimit,
-  type FollowOptions,
   isJimengError,
   type JimengClient,
+  type SharedWait,
+  type SharedWaitOptions,
   type Task,
-  type TaskWatcher,
   TimeoutError,
 } from '../src/index.ts';
 import { missingPermissions } from './channel-permissions.ts';
@@ -32,7 +32,7 @@ export interface JobLifecycleOptions {
   /** Submits and downloads. Its queries are not used: polling goes through `watcher`. */
   jimeng: JimengClient;
   /** One polling loop per task, whoever follows it. */
-  watcher: TaskWatcher;
+  watcher: SharedWait;
   /** The cap on upstream requests in flight; submissions queue here and hear their place. */
   upstream: ConcurrencyLimit;
   /** A cap on videos held in memory at once. */
@@ -163,11 +163,11 @@ export function createJobLifecycle(options: JobLifecycleOptions): RunJob {
  * `TimeoutError`; the loop itself goes on for anyone who joined later.
  */
 async function followWithin(
-  watcher: TaskWatcher,
+  watcher: SharedWait,
   clock: Clock,
   timeoutMs: number,
   taskId: string,
-  { signal, onUpdate }: FollowOptions & { signal: AbortSignal },
+  { signal, onUpdate }: SharedWaitOptions & { signal: AbortSignal },
 ): Promise<Task> {
   const leave = new AbortController();
   // The provider's last answer: its request id goes with a timeout, as the user's reply shows it.
@@ -188,7 +188,7 @@ async function followWithin(
           ),
         );
   try {
-    return await watcher.follow(taskId, {
+    return await watcher.wait(taskId, {
       signal: leave.signal,
       onUpdate: (task) => {
         requestId = task.requestId ?? requestId;

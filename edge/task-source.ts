@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import {
-  followTask,
   isJimengError,
   isTerminalStatus,
   type Task,
   TaskExpiredError,
   TaskNotFoundError,
+  waitForTaskFrom,
 } from '../src/index.ts';
 import { cacheTask, markPending, readCachedTask } from './cache.ts';
 import type { AppEnv } from './env.ts';
@@ -45,7 +45,7 @@ export function assertKnown(task: Task): Task {
   return task;
 }
 
-export interface FollowOptions {
+export interface SettleOptions {
   timeoutMs: number;
   signal: AbortSignal;
   onUpdate?: (task: Task) => void;
@@ -56,10 +56,10 @@ export interface FollowOptions {
  * (`followQueries`), and answers with the latest state either way: a failed task or one still running is an answer, not an error. Missing and
  * expired tasks, and a provider that never answered, are errors.
  */
-export async function followUntilSettled(
+export async function waitUntilSettled(
   c: Context<AppEnv>,
   id: string,
-  options: FollowOptions,
+  options: SettleOptions,
 ): Promise<Task> {
   let last: Task | undefined;
   let failure: unknown;
@@ -73,7 +73,7 @@ export async function followUntilSettled(
     });
   };
   try {
-    return await followTask(id, query, {
+    return await waitForTaskFrom(id, query, {
       timeoutMs: options.timeoutMs,
       signal: AbortSignal.any([options.signal, budget.signal]),
       intervalMs: c.get('settings').pollIntervalMs,

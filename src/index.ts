@@ -25,14 +25,14 @@ export {
   UnauthorizedError,
   UpstreamError,
 } from './errors.ts';
-export type { FollowTaskOptions } from './follow-task.ts';
-export { followTask } from './follow-task.ts';
-export type { WaitOptions } from './poll.ts';
-export { MIN_INTERVAL_MS } from './poll.ts';
 export { redactor } from './redactor.ts';
+export type { SharedWait, SharedWaitOptions } from './shared-wait.ts';
+export { createSharedWait } from './shared-wait.ts';
 export type { Task, TaskParams } from './task.ts';
 export { assertTaskId, isValidTaskId } from './task-id.ts';
 export type { TaskStatus } from './task-status.ts';
 export { isTerminalStatus } from './task-status.ts';
-export type { FollowOptions, TaskWatcher } from './task-watcher.ts';
-export { createTaskWatcher } from './task-watcher.ts';
+export type { WaitOptions } from './wait-for-task.ts';
+export { MIN_INTERVAL_MS } from './wait-for-task.ts';
+export type { WaitFromOptions } from './wait-for-task-from.ts';
+export { waitForTaskFrom } from './wait-for-task-from.ts';

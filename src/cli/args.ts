@@ -1,7 +1,7 @@
 import type { parseArgs as ParseArgs } from 'node:util';
 import { type AspectRatio, parseCreateVideoOptions } from '../create-video-options.ts';
 import { JimengError } from '../errors.ts';
-import { MIN_INTERVAL_MS } from '../poll.ts';
+import { MIN_INTERVAL_MS } from '../wait-for-task.ts';
 
 export const USAGE = `Usage:
   jimeng task <id> [--wait] [--out clip.mp4] [--json] [--timeout 15m]

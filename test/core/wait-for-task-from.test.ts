@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { followTask } from '../../src/index.ts';
+import { waitForTaskFrom } from '../../src/index.ts';
 
-describe('followTask', () => {
+describe('waitForTaskFrom', () => {
   it('a query that throws synchronously rejects and leaves no timer behind', async () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();
-    const pending = followTask('1', () => {
+    const pending = waitForTaskFrom('1', () => {
       throw new Error('bad query');
     });
     await expect(pending).rejects.toThrow('bad query');
@@ -21,7 +21,7 @@ describe('followTask', () => {
     };
     let pending: Promise<unknown> | undefined;
     expect(() => {
-      pending = followTask('../admin', query);
+      pending = waitForTaskFrom('../admin', query);
     }).not.toThrow();
     await expect(pending).rejects.toMatchObject({ code: 'invalid_task_id' });
     expect(queried).toBe(false);
