@@ -3,8 +3,7 @@ import {
   isJimengError,
   isTerminalStatus,
   type Task,
-  TaskExpiredError,
-  TaskNotFoundError,
+  terminalTaskError,
   waitForTaskFrom,
 } from '../src/index.ts';
 import { cacheTask, markPending, readCachedTask } from './cache.ts';
@@ -29,19 +28,9 @@ export async function loadTask(c: Context<AppEnv>, id: string): Promise<Task> {
 
 /** A task that does not exist or expired upstream is an error to an HTTP caller (404, 410). */
 export function assertKnown(task: Task): Task {
-  const details = { taskId: task.id, requestId: task.requestId ?? undefined };
-  if (task.status === 'not_found') {
-    throw new TaskNotFoundError(
-      `Task ${task.id} does not exist, or is older than 12 hours (the provider forgets tasks after that). Check the id.`,
-      details,
-    );
-  }
-  if (task.status === 'expired') {
-    throw new TaskExpiredError(
-      `Task ${task.id} has expired on the provider's side. Submit it again.`,
-      details,
-    );
-  }
+  // A failed task is an answer here: only the video route has nothing to show for one.
+  const error = task.status === 'failed' ? undefined : terminalTaskError(task);
+  if (error) throw error;
   return task;
 }
 

@@ -32,6 +32,7 @@ export type { Task, TaskParams } from './task.ts';
 export { assertTaskId, isValidTaskId } from './task-id.ts';
 export type { TaskStatus } from './task-status.ts';
 export { isTerminalStatus } from './task-status.ts';
+export { terminalTaskError } from './terminal-task-error.ts';
 export type { WaitOptions } from './wait-for-task.ts';
 export { MIN_INTERVAL_MS } from './wait-for-task.ts';
 export type { WaitFromOptions } from './wait-for-task-from.ts';
