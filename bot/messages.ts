@@ -161,7 +161,7 @@ export function failureText(taskId: string | null, error: unknown): string {
   const rid = e.requestId ? ` (request id \`${e.requestId}\`)` : '';
   const business = e.upstreamCode === undefined ? undefined : describeBusinessCode(e.upstreamCode);
   if (business?.moderation) {
-    const again = business.retryable
+    const again = business.submitAgain
       ? ' A new attempt may pass.'
       : ' Change the prompt or image and try again.';
     return `🚫 ${task} was refused by the provider: ${business.meaning}.${again}${rid}`;

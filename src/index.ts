@@ -1,3 +1,4 @@
+export type { BusinessCode } from './business-codes.ts';
 export { describeBusinessCode } from './business-codes.ts';
 export type { CallOptions, ClientOptions, CreatedTask, JimengClient } from './client.ts';
 export { createClient, DEFAULT_BASE_URL } from './client.ts';
