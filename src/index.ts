@@ -7,7 +7,12 @@ export { acceleratedClock, systemClock } from './clock.ts';
 export type { ConcurrencyLimit, RunOptions } from './concurrency-limit.ts';
 export { createConcurrencyLimit } from './concurrency-limit.ts';
 export type { AspectRatio, CreateVideoOptions } from './create-video-options.ts';
-export { imageAspectRatios, MAX_PROMPT_LENGTH, textAspectRatios } from './create-video-options.ts';
+export {
+  imageAspectRatios,
+  MAX_PROMPT_LENGTH,
+  parseCreateVideoOptions,
+  textAspectRatios,
+} from './create-video-options.ts';
 export type { DownloadedVideo, DownloadOptions } from './download-video.ts';
 export type { JimengErrorCode, JimengErrorDetails } from './errors.ts';
 export {
@@ -30,7 +35,7 @@ export { redactor } from './redactor.ts';
 export type { SharedWait, SharedWaitOptions } from './shared-wait.ts';
 export { createSharedWait } from './shared-wait.ts';
 export type { Task, TaskParams } from './task.ts';
-export { assertTaskId, isValidTaskId } from './task-id.ts';
+export { assertTaskId, isValidTaskId, MAX_TASK_ID_LENGTH } from './task-id.ts';
 export type { TaskStatus } from './task-status.ts';
 export { isTerminalStatus } from './task-status.ts';
 export { terminalTaskError } from './terminal-task-error.ts';
