@@ -3,6 +3,7 @@ import {
   type ConcurrencyLimit,
   isJimengError,
   type JimengClient,
+  MAX_TIMER_MS,
   type SharedWait,
   type SharedWaitOptions,
   type Task,
@@ -177,7 +178,7 @@ async function followWithin(
   else signal.addEventListener('abort', onStop, { once: true });
   // A timer past 2^31-1 ms would fire at once: that long means no limit of this job's own.
   const cancel =
-    timeoutMs > 2 ** 31 - 1
+    timeoutMs > MAX_TIMER_MS
       ? () => {}
       : clock.schedule(timeoutMs, () =>
           leave.abort(

@@ -1,6 +1,7 @@
 import {
   describeBusinessCode,
   type JimengError,
+  mib,
   type Task,
   type TaskStatus,
 } from '../src/index.ts';
@@ -236,10 +237,6 @@ export function invalidOptionText(message: string): string {
 
 export function mention(userId: string, text: string): string {
   return `<@${userId}> ${text}`;
-}
-
-function mib(bytes: number): string {
-  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
 }
 
 function truncate(text: string, max: number): string {

@@ -31,6 +31,10 @@ export {
   UnauthorizedError,
   UpstreamError,
 } from './errors.ts';
+export { isHttpURL } from './http-url.ts';
+export { mib } from './mib.ts';
+export type { PollIntervalOptions } from './poll-interval.ts';
+export { pollDelayMs } from './poll-interval.ts';
 export { redactor } from './redactor.ts';
 export type { SharedWait, SharedWaitOptions } from './shared-wait.ts';
 export { createSharedWait } from './shared-wait.ts';
@@ -39,6 +43,7 @@ export { assertTaskId, isValidTaskId, MAX_TASK_ID_LENGTH } from './task-id.ts';
 export type { TaskStatus } from './task-status.ts';
 export { isTerminalStatus } from './task-status.ts';
 export { terminalTaskError } from './terminal-task-error.ts';
+export { MAX_TIMER_MS } from './timer-queue.ts';
 export type { WaitOptions } from './wait-for-task.ts';
 export { MIN_INTERVAL_MS } from './wait-for-task.ts';
 export type { WaitFromOptions } from './wait-for-task-from.ts';

@@ -1,6 +1,7 @@
 import type { parseArgs as ParseArgs } from 'node:util';
 import { type AspectRatio, parseCreateVideoOptions } from '../create-video-options.ts';
 import { JimengError } from '../errors.ts';
+import { MAX_TIMER_MS } from '../timer-queue.ts';
 import { MIN_INTERVAL_MS } from '../wait-for-task.ts';
 
 export const USAGE = `Usage:
@@ -118,8 +119,6 @@ function parse(argv: string[], parseArgs: typeof ParseArgs) {
     },
   });
 }
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** "90", "90s", "1.5m", "500ms", "1h" -> milliseconds. */
 export function parseDuration(text: string, flag: string): number {

@@ -2,6 +2,7 @@ import type { parseArgs as ParseArgs } from 'node:util';
 import { createClient, type JimengClient } from '../client.ts';
 import type { Clock } from '../clock.ts';
 import { isJimengError } from '../errors.ts';
+import { mib } from '../mib.ts';
 import type { Task } from '../task.ts';
 import { type Command, type CommonFlags, parseCommand, USAGE, UsageError } from './args.ts';
 import { createStatusLine } from './status-line.ts';
@@ -228,7 +229,5 @@ function fail(io: CliIO, error: unknown): number {
 }
 
 function kib(bytes: number): string {
-  return bytes < 1024 * 1024
-    ? `${Math.ceil(bytes / 1024)} KiB`
-    : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KiB` : mib(bytes);
 }
