@@ -26,9 +26,10 @@ export interface WaitOptions {
   intervalMs?: number | undefined;
   maxIntervalMs?: number | undefined;
   /**
-   * Called once per status change, the first query included. It is not awaited, so a slow
-   * one never holds the polling; if it throws or rejects, the wait rejects with its error
-   * (a rejection is seen at the next poll, and dropped once the wait has settled).
+   * Called once per change of status or of the provider's own status (`processing` to
+   * `generating`), the first query included. It is not awaited, so a slow one never holds the
+   * polling; if it throws or rejects, the wait rejects with its error (a rejection is seen at
+   * the next poll, and dropped once the wait has settled).
    */
   onUpdate?: ((task: Task) => void) | undefined;
 }
@@ -91,7 +92,10 @@ export async function waitForTask(id: string, options: WaitOptions, deps: PollDe
       retryAfterMs = error.retryAfterMs;
     }
     if (task) {
-      if (task.status !== last?.status) report(task);
+      // generating after processing is the same normalised status, and a step people watch for.
+      if (task.status !== last?.status || task.upstreamStatus !== last?.upstreamStatus) {
+        report(task);
+      }
       last = task;
       const failure = terminalTaskError(task);
       if (failure) throw failure;

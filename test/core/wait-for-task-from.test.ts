@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { waitForTaskFrom } from '../../src/index.ts';
+import { acceleratedClock, type Task, waitForTaskFrom } from '../../src/index.ts';
+import { toTask } from '../../src/task.ts';
 
 describe('waitForTaskFrom', () => {
   it('a query that throws synchronously rejects and leaves no timer behind', async () => {
@@ -25,5 +26,27 @@ describe('waitForTaskFrom', () => {
     }).not.toThrow();
     await expect(pending).rejects.toMatchObject({ code: 'invalid_task_id' });
     expect(queried).toBe(false);
+  });
+
+  it('reports the provider moving from processing to generating, though both read processing', async () => {
+    const upstream = ['in_queue', 'processing', 'processing', 'generating', 'generating', 'done'];
+    let asked = 0;
+    const query = async () => {
+      const status = upstream[Math.min(asked++, upstream.length - 1)];
+      return toTask('1', { status, image_urls: [], binary_data_base64: [] }, null, null, 0);
+    };
+    const seen: string[] = [];
+    const task = await waitForTaskFrom('1', query, {
+      clock: acceleratedClock(1_000),
+      intervalMs: 100,
+      onUpdate: (t: Task) => seen.push(`${t.status}/${t.upstreamStatus}`),
+    });
+    expect(task.status).toBe('done');
+    expect(seen).toEqual([
+      'queued/in_queue',
+      'processing/processing',
+      'processing/generating',
+      'done/done',
+    ]);
   });
 });
