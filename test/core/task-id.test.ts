@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertTaskId, InvalidTaskIdError, isValidTaskId } from '../src/index.ts';
-import { taskPath } from '../src/task-id.ts';
+import { assertTaskId, InvalidTaskIdError, isValidTaskId } from '../../src/index.ts';
+import { taskPath } from '../../src/task-id.ts';
 
 describe('task ids', () => {
   it('accepts the provider ids, larger than 2^63, exactly as given', () => {
