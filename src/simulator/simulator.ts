@@ -4,9 +4,10 @@ import { answerCreate, type CreateKind } from './create-route.ts';
 import { proxyError } from './envelope.ts';
 import { type Fault, FaultQueue, type RequestRoute } from './fault.ts';
 import { answerFault } from './fault-response.ts';
-import { FIXTURE_CREATED_AT, FIXTURE_RESP_DATA, FIXTURE_TASK_ID } from './fixture.ts';
+import { FIXTURE_CREATED_AT, FIXTURE_TASK_ID } from './fixture.ts';
 import { answerQuery } from './query-route.ts';
 import { randomHex } from './random-hex.ts';
+import { fixtureRespData } from './resp-data.ts';
 import { sampleVideo } from './sample-video.ts';
 import { createTask, rememberTask, type SimTask, type TaskInit } from './sim-task.ts';
 import type { SimState } from './state.ts';
@@ -85,7 +86,7 @@ function fixtureTask(): SimTask {
     { id: FIXTURE_TASK_ID, createdAt: FIXTURE_CREATED_AT, durationMs: 0, seed: 1460981510 },
     { now: FIXTURE_CREATED_AT, durationMs: 0 },
   );
-  return { ...task, aspectRatio: '9:16', respData: FIXTURE_RESP_DATA, keptForever: true };
+  return { ...task, aspectRatio: '9:16', respData: fixtureRespData(), keptForever: true };
 }
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSimulator, FIXTURE_TASK_ID } from '../../src/simulator/index.ts';
-import { sampleVideo } from '../../src/simulator/sample-video.ts';
+import { SAMPLE_VIDEO_PARAMS, sampleVideo } from '../../src/simulator/sample-video.ts';
 import { serveSimulator } from '../../src/simulator/serve.ts';
-import { T0, useServedSimulator } from './harness.ts';
+import { parseRespData } from '../../src/task.ts';
+import { json, T0, useServedSimulator } from './harness.ts';
 
 // The video host: the sample mp4 behind signed, expiring links, with ranges.
 const h = useServedSimulator();
@@ -14,6 +16,31 @@ describe('video', () => {
     expect(video.byteLength).toBeGreaterThan(1000);
     expect(video.byteLength).toBeLessThan(100_000);
     expect(new TextDecoder().decode(video.slice(4, 8))).toBe('ftyp');
+    // The module carries the bytes of assets/sample.mp4, not of an older render.
+    expect(video).toEqual(
+      new Uint8Array(readFileSync(new URL('../../assets/sample.mp4', import.meta.url))),
+    );
+  });
+
+  it('resp_data says what the served mp4 is, as its own header reads: size, frame rate, length', async () => {
+    const header = mp4Header(video);
+    expect(header).toEqual({ width: 320, height: 180, seconds: 1.5, frames: 36 });
+    expect(SAMPLE_VIDEO_PARAMS).toEqual({
+      width: header.width,
+      height: header.height,
+      fps: header.frames / header.seconds,
+      frames: header.frames,
+    });
+    for (const id of [FIXTURE_TASK_ID, h.sim.addTask({ durationMs: 0, aspectRatio: '9:16' })]) {
+      const said = parseRespData((await json(await h.query(id))).data.resp_data);
+      expect(said).toMatchObject({
+        width: 320,
+        height: 180,
+        fps: 24,
+        frames: 36,
+        durationSeconds: 1.5,
+      });
+    }
   });
 
   it('the link carries its expiry in hex and the query time in dy_q', async () => {
@@ -140,3 +167,31 @@ describe('video', () => {
     expect((await fetch(url)).status).toBe(504);
   });
 });
+
+/** The video track's size (tkhd), length (mdhd) and frame count (stsz), read off its boxes. */
+function mp4Header(bytes: Uint8Array) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const child = (start: number, end: number, type: string): number => {
+    for (let at = start; at + 8 <= end; at += view.getUint32(at)) {
+      if (String.fromCharCode(...bytes.subarray(at + 4, at + 8)) === type) return at;
+      if (view.getUint32(at) < 8) break;
+    }
+    throw new Error(`no ${type} box`);
+  };
+  const within = (box: number, type: string) => child(box + 8, box + view.getUint32(box), type);
+  const trak = within(child(0, bytes.byteLength, 'moov'), 'trak');
+  const tkhd = within(trak, 'tkhd') + 8;
+  const mdia = within(trak, 'mdia');
+  const mdhd = within(mdia, 'mdhd') + 8;
+  const stsz = within(within(within(mdia, 'minf'), 'stbl'), 'stsz') + 8;
+  // Version 0 headers (32-bit times), the offsets below are theirs.
+  expect([bytes[tkhd], bytes[mdhd]]).toEqual([0, 0]);
+  return {
+    // After version, times, track id, duration, layer, volume and the 36-byte matrix: 16.16.
+    width: view.getUint32(tkhd + 76) / 65_536,
+    height: view.getUint32(tkhd + 80) / 65_536,
+    // duration / timescale
+    seconds: view.getUint32(mdhd + 16) / view.getUint32(mdhd + 12),
+    frames: view.getUint32(stsz + 8),
+  };
+}
