@@ -10,6 +10,7 @@ import { randomHex } from './random-hex.ts';
 import { fixtureRespData } from './resp-data.ts';
 import { sampleVideo } from './sample-video.ts';
 import { createTask, rememberTask, type SimTask, type TaskInit } from './sim-task.ts';
+import { droppedConnection, SimulatorReset } from './simulator-reset.ts';
 import type { SimState } from './state.ts';
 import { answerVideo } from './video-route.ts';
 import { isVideoPath, parseVideoPath } from './video-url.ts';
@@ -53,6 +54,11 @@ export interface Simulator {
   readonly requests: SimulatedRequest[];
   /** Forgets faults, requests and tasks, except the fixture task. */
   reset(): void;
+  /**
+   * For hosts that take a fetch handler with an error hook (`Bun.serve(sim)` finds it by
+   * itself): a `reset` fault drops the connection instead of answering 500.
+   */
+  error(error: unknown): Response;
 }
 
 type Route =
@@ -157,6 +163,13 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       requests.length = 0;
       state.tasks.clear();
       state.tasks.set(FIXTURE_TASK_ID, fixtureTask());
+    },
+    error(error) {
+      if (error instanceof SimulatorReset) return droppedConnection();
+      return new Response(String(error), {
+        status: 500,
+        headers: { 'content-type': 'text/plain' },
+      });
     },
   };
   return sim;
