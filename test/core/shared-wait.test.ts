@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../src/index.ts';
 import { createSharedWait } from '../../src/shared-wait.ts';
-
-function task(id: string, status: Task['status']): Task {
-  return {
-    id,
-    status,
-    upstreamStatus: status,
-    videoUrl: status === 'done' ? 'https://cdn.example/v.mp4' : null,
-    videoUrlExpiresAt: null,
-    imageUrls: [],
-    imagesBase64: [],
-    params: null,
-    requestId: 'req-1',
-    checkedAt: new Date(0).toISOString(),
-    raw: null,
-  };
-}
+import { snapshot as task } from './harness.ts';
 
 /** A fake `waitForTask` the test drives by hand. */
 function manualWait() {

@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Task, terminalTaskError } from '../../src/index.ts';
-
-function task(status: Task['status']): Task {
-  return {
-    id: '1',
-    status,
-    upstreamStatus: status,
-    videoUrl: null,
-    videoUrlExpiresAt: null,
-    imageUrls: [],
-    imagesBase64: [],
-    params: null,
-    requestId: 'req-1',
-    checkedAt: new Date(0).toISOString(),
-    raw: null,
-  };
-}
+import { terminalTaskError } from '../../src/index.ts';
+import { snapshot } from './harness.ts';
 
 describe('terminalTaskError', () => {
   it.each([
@@ -23,7 +8,7 @@ describe('terminalTaskError', () => {
     ['not_found', 'task_not_found', /12 hours/],
     ['expired', 'task_expired', /expired/],
   ] as const)('a %s task is a %s error naming the task and the request', (status, code, said) => {
-    const error = terminalTaskError(task(status));
+    const error = terminalTaskError(snapshot('1', status));
     expect(error).toMatchObject({ code, taskId: '1', requestId: 'req-1' });
     expect(error?.message).toMatch(said);
   });
@@ -31,7 +16,7 @@ describe('terminalTaskError', () => {
   it.each(['done', 'queued', 'processing', 'unknown'] as const)(
     'a %s task is no error',
     (status) => {
-      expect(terminalTaskError(task(status))).toBeUndefined();
+      expect(terminalTaskError(snapshot('1', status))).toBeUndefined();
     },
   );
 });
