@@ -1,6 +1,10 @@
+import { DEFAULT_BASE_URL } from '../src/index.ts';
 import type { Env } from './env.ts';
 
 export interface Settings {
+  /** The provider's API key: a secret, like `apiKeys`, never shown in a response or a log. */
+  upstreamToken: string | undefined;
+  upstreamBaseURL: string;
   apiKeys: string[];
   public: boolean;
   corsOrigins: string[];
@@ -9,8 +13,8 @@ export interface Settings {
   upstreamTimeoutMs: number;
   upstreamRetries: number;
   /**
-   * Upstream queries one request may make while following a task. Each is a subrequest and
-   * the Free plan allows 50 per request; the rest is headroom for the cache and retries.
+   * Follower answers (queries) one `?wait` or `/events` request rides before it answers with
+   * what it has; EventSource then reconnects. The request itself makes one subrequest.
    */
   followQueries: number;
   /** A follower keeps polling this long after the last caller asked (watchers count while connected). */
@@ -50,6 +54,8 @@ export function readSettings(env: Env): Settings {
   let settings = memo.get(env);
   if (!settings) {
     settings = {
+      upstreamToken: env.JIMENG_TOKEN?.trim() || undefined,
+      upstreamBaseURL: env.JIMENG_BASE_URL?.trim() || DEFAULT_BASE_URL,
       apiKeys: list(env.EDGE_API_KEYS),
       public: env.EDGE_PUBLIC?.trim().toLowerCase() === 'true',
       corsOrigins: list(env.CORS_ORIGINS),

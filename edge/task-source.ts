@@ -1,12 +1,5 @@
 import type { Context } from 'hono';
-import {
-  followTask,
-  isJimengError,
-  isTerminalStatus,
-  type Task,
-  TaskExpiredError,
-  TaskNotFoundError,
-} from '../src/index.ts';
+import { isTerminalStatus, type Task, terminalTaskError } from '../src/index.ts';
 import { cacheTask, markPending, readCachedTask } from './cache.ts';
 import { type EdgeTask, edgeTask } from './edge-task.ts';
 import type { AppEnv } from './env.ts';
@@ -39,66 +32,8 @@ export async function loadTask(c: Context<AppEnv>, id: string): Promise<EdgeTask
 
 /** A task that does not exist or expired upstream is an error to an HTTP caller (404, 410). */
 export function assertKnown<T extends Task>(task: T): T {
-  const details = { taskId: task.id, requestId: task.requestId ?? undefined };
-  if (task.status === 'not_found') {
-    throw new TaskNotFoundError(
-      `Task ${task.id} does not exist, or is older than 12 hours (the provider forgets tasks after that). Check the id.`,
-      details,
-    );
-  }
-  if (task.status === 'expired') {
-    throw new TaskExpiredError(
-      `Task ${task.id} has expired on the provider's side. Submit it again.`,
-      details,
-    );
-  }
+  // A failed task is an answer here: only the video route has nothing to show for one.
+  const error = task.status === 'failed' ? undefined : terminalTaskError(task);
+  if (error) throw error;
   return task;
-}
-
-export interface FollowOptions {
-  timeoutMs: number;
-  signal: AbortSignal;
-  onUpdate?: (task: Task) => void;
-}
-
-/**
- * Polls until the task is terminal, time runs out or the request's query budget is spent
- * (`followQueries`), and answers with the latest state either way: a failed task or one still running is an answer, not an error. Missing and
- * expired tasks, and a provider that never answered, are errors.
- */
-export async function followUntilSettled(
-  c: Context<AppEnv>,
-  id: string,
-  options: FollowOptions,
-): Promise<Task> {
-  let last: Task | undefined;
-  let failure: unknown;
-  let queries = 0;
-  const budget = new AbortController();
-  const query = () => {
-    if (++queries >= c.get('settings').followQueries) budget.abort();
-    return loadTask(c, id).catch((error: unknown) => {
-      failure = error;
-      throw error;
-    });
-  };
-  try {
-    return await followTask(id, query, {
-      timeoutMs: options.timeoutMs,
-      signal: AbortSignal.any([options.signal, budget.signal]),
-      intervalMs: c.get('settings').pollIntervalMs,
-      onUpdate: (task) => {
-        last = task;
-        options.onUpdate?.(task);
-      },
-    });
-  } catch (error) {
-    const settled =
-      isJimengError(error) && ['timeout', 'task_failed', 'aborted'].includes(error.code);
-    if (settled && last) return last;
-    // Time ran out without one answer: what the provider said (429, 502…) is the honest
-    // status, not a 504 for a provider that did answer.
-    if (settled && failure !== undefined) throw failure;
-    throw error;
-  }
 }

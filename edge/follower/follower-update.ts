@@ -40,21 +40,23 @@ export type FollowerUpdate =
   | { type: 'task'; task: EdgeTask; polled: boolean }
   | { type: 'error'; error: WireError; polled: boolean };
 
-type ErrorClass = new (message: string, details?: JimengErrorDetails) => JimengError;
+type ErrorOf = (message: string, details: JimengErrorDetails) => JimengError;
 
-const classByCode: Record<JimengErrorCode, ErrorClass> = {
-  invalid_task_id: InvalidTaskIdError,
-  invalid_request: InvalidRequestError,
-  unauthorized: UnauthorizedError,
-  rate_limited: RateLimitedError,
-  api_error: ApiError,
-  task_failed: TaskFailedError,
-  task_not_found: TaskNotFoundError,
-  task_expired: TaskExpiredError,
-  timeout: TimeoutError,
-  upstream_error: UpstreamError,
-  aborted: AbortedError,
-  too_large: TooLargeError,
+const errorByCode: Record<JimengErrorCode, ErrorOf> = {
+  // Ids are checked before any query: this one only completes the table.
+  invalid_task_id: (message, details) =>
+    new InvalidTaskIdError(message, { ...details, problem: 'it is not a task id' }),
+  invalid_request: (message, details) => new InvalidRequestError(message, details),
+  unauthorized: (message, details) => new UnauthorizedError(message, details),
+  rate_limited: (message, details) => new RateLimitedError(message, details),
+  api_error: (message, details) => new ApiError(message, details),
+  task_failed: (message, details) => new TaskFailedError(message, details),
+  task_not_found: (message, details) => new TaskNotFoundError(message, details),
+  task_expired: (message, details) => new TaskExpiredError(message, details),
+  timeout: (message, details) => new TimeoutError(message, details),
+  upstream_error: (message, details) => new UpstreamError(message, details),
+  aborted: (message, details) => new AbortedError(message, details),
+  too_large: (message, details) => new TooLargeError(message, details),
 };
 
 export function toWireError(
@@ -91,8 +93,8 @@ export function toWireError(
 
 /** The error again, of the class its code names, so `onError` answers it as it would have. */
 export function fromWireError(wire: WireError): JimengError {
-  const ErrorOfCode = classByCode[wire.code] ?? UpstreamError;
-  return new ErrorOfCode(wire.message, {
+  const errorOf = errorByCode[wire.code] ?? errorByCode.upstream_error;
+  return errorOf(wire.message, {
     taskId: wire.taskId,
     requestId: wire.requestId,
     httpStatus: wire.httpStatus,

@@ -1,7 +1,11 @@
 import { DurableObject } from 'cloudflare:workers';
-import { assertTaskId, isTerminalStatus, type Task } from '../../src/index.ts';
-import { DEFAULT_MAX_INTERVAL_MS } from '../../src/poll.ts';
-import { pollDelayMs } from '../../src/poll-interval.ts';
+import {
+  assertTaskId,
+  DEFAULT_MAX_INTERVAL_MS,
+  isTerminalStatus,
+  pollDelayMs,
+  type Task,
+} from '../../src/index.ts';
 import { cacheSeconds } from '../cache-policy.ts';
 import { type EdgeTask, edgeTask } from '../edge-task.ts';
 import type { Env } from '../env.ts';
@@ -188,7 +192,7 @@ export class TaskFollower extends DurableObject<Env> {
   }
 
   #upstream(): Upstream {
-    return upstreamFor(this.env, this.#settings());
+    return upstreamFor(this.#settings());
   }
 
   #migrate(): void {

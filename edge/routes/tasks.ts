@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { parseCreateVideoOptions } from '../../src/create-video-options.ts';
+import { parseCreateVideoOptions } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
 import { followerFor, requireFollowers } from '../follower/follower-stub.ts';
