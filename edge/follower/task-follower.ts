@@ -408,7 +408,11 @@ export class TaskFollower extends DurableObject<Env> {
     // A whole millisecond strictly after now: an alarm armed for the moment it runs in, or a
     // fraction of one, can leave the chain stopped without an error (seen in workerd).
     const at = Math.max(now + 1, Math.ceil(Math.min(...times)));
-    if ((await storage.getAlarm()) !== at) await storage.setAlarm(at);
+    // An alarm armed already for that time or earlier stays: moving it to "now + 1" on every
+    // call would let a stream of arriving watchers push an overdue query back again and again.
+    // One that comes early finds nothing due and arms the next.
+    const current = await storage.getAlarm();
+    if (current === null || current > at) await storage.setAlarm(at);
   }
 
   #cleanupAt(follow: Follow): number {
