@@ -78,10 +78,20 @@ export async function cacheTask(
 ): Promise<void> {
   const seconds = edgeCacheSeconds(task, keepsVideos);
   if (seconds <= 0) return;
+  const key = keyFor(baseURL, task.id);
+  // Every watcher of a task learns its end at once: the first one stores it for all.
+  const known = hot.get(key);
+  if (
+    known &&
+    known.until > Date.now() &&
+    known.task.checkedAt === task.checkedAt &&
+    known.task.archived === task.archived
+  ) {
+    return;
+  }
   const response = new Response(JSON.stringify(task), {
     headers: { 'content-type': 'application/json', 'cache-control': `max-age=${seconds}` },
   });
-  const key = keyFor(baseURL, task.id);
   pending.delete(key);
   remember(key, task, seconds);
   await caches.default.put(key, response);

@@ -75,10 +75,7 @@ export class TaskFollower extends DurableObject<Env> {
     if (url.pathname !== '/watch') return new Response(null, { status: 404 });
     const now = Date.now();
     const follow = this.#follows.begin(assertTaskId(url.searchParams.get('id')), now);
-    // Leaving is asking too: the idle time counts from the last watcher's departure.
-    const watcher = this.#watchers.add(request.signal ?? undefined, () =>
-      this.#follows.asked(Date.now()),
-    );
+    const watcher = this.#watchers.add(request.signal ?? undefined, () => this.#left());
     const { task, error, polledAt, nextPollAt } = follow;
     if (task && (!isTerminalStatus(task.status) || cacheSeconds(task, now) > 0)) {
       watcher.send({ type: 'task', task: this.#edge(task), polled: false });
@@ -185,6 +182,17 @@ export class TaskFollower extends DurableObject<Env> {
     } finally {
       await this.#arm();
     }
+  }
+
+  /**
+   * The idle time counts from the last watcher's departure. Only that one is written down: a
+   * thousand watchers leaving at the end would be a thousand writes, and every write holds the
+   * object's next request out (the copy's, a webhook's) until it is stored.
+   */
+  #left(): void {
+    const task = this.#follows.read()?.task;
+    if (this.#watchers.size > 0 || (task && isTerminalStatus(task.status))) return;
+    this.#follows.asked(Date.now());
   }
 
   #settings(): Settings {
