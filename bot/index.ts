@@ -10,10 +10,10 @@ import {
 } from '../src/index.ts';
 import type { CommandContext } from './commands/context.ts';
 import { commands } from './commands/index.ts';
-import { createDeliverer } from './deliverer.ts';
-import { createInteractionRest } from './interaction-rest.ts';
-import { createJobRunner, type JobRunner } from './job-runner.ts';
-import { createFileJobStore, type JobStore } from './job-store.ts';
+import { createDeliverer } from './delivery/deliverer.ts';
+import { createInteractionRest } from './delivery/interaction-rest.ts';
+import { createJobRunner, type JobRunner } from './jobs/runner.ts';
+import { createFileJobStore, type JobStore } from './jobs/store.ts';
 import { createLogger, type Logger } from './log.ts';
 
 export interface BotOptions {

@@ -8,14 +8,14 @@ import {
   MAX_PROMPT_LENGTH,
 } from '../../src/index.ts';
 import { MAX_TASK_ID_LENGTH } from '../../src/task-id.ts';
-import { deferReply } from '../interaction-rest.ts';
+import { deferReply } from '../delivery/interaction-rest.ts';
 import {
   type CreateRequest,
   DEFAULT_ATTACHMENT_SIZE_LIMIT,
   INTERACTION_TOKEN_TTL_MS,
   type Job,
-} from '../job.ts';
-import { invalidOptionText, invalidTaskIdText } from '../messages.ts';
+} from '../jobs/job.ts';
+import { invalidOptionText, invalidTaskIdText } from '../replies/messages.ts';
 import type { CommandContext } from './context.ts';
 
 // Limits live in the definition so Discord enforces them before the bot sees anything.

@@ -1,10 +1,10 @@
 import { DiscordAPIError, type REST, RESTJSONErrorCodes, Routes } from 'discord.js';
-import type { ConcurrencyLimit } from '../src/index.ts';
+import type { ConcurrencyLimit } from '../../src/index.ts';
+import type { Job } from '../jobs/job.ts';
+import { mention } from '../replies/messages.ts';
 import { AttachmentTooLargeError } from './attachment-too-large-error.ts';
 import { missingPermissions } from './channel-permissions.ts';
 import type { Delivery } from './delivery.ts';
-import type { Job } from './job.ts';
-import { mention } from './messages.ts';
 import { attachments, type OutgoingMessage, toFiles } from './outgoing-message.ts';
 
 /**

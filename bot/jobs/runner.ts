@@ -1,10 +1,10 @@
+import { type Admission, createJobAdmission } from './admission.ts';
 import type { Job } from './job.ts';
-import { type Admission, createJobAdmission } from './job-admission.ts';
-import { createJobLifecycle, type JobLifecycleOptions } from './job-lifecycle.ts';
 import { jobLogFields as fields } from './job-log-fields.ts';
+import { createJobLifecycle, type JobLifecycleOptions } from './lifecycle.ts';
 import { createRunningJobs, type Running } from './running-jobs.ts';
 
-export type { Admission } from './job-admission.ts';
+export type { Admission } from './admission.ts';
 
 export interface JobRunnerOptions extends JobLifecycleOptions {
   maxJobsPerUser: number;

@@ -3,7 +3,7 @@ import {
   type JimengError,
   type Task,
   type TaskStatus,
-} from '../src/index.ts';
+} from '../../src/index.ts';
 import { type DownloadFailure, LINK_FAILURES } from './download-failure.ts';
 
 /** Every sentence the bot says, in one place. Each names the task id when there is one. */

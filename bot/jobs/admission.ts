@@ -1,6 +1,6 @@
+import type { Logger } from '../log.ts';
+import { alreadyFollowingText, userCapText } from '../replies/messages.ts';
 import type { Job } from './job.ts';
-import type { Logger } from './log.ts';
-import { alreadyFollowingText, userCapText } from './messages.ts';
 
 /**
  * An admitted command holds its place under the per-user cap until its job is started (or it

@@ -1,12 +1,12 @@
 import { DiscordAPIError, type REST, RESTJSONErrorCodes, Routes } from 'discord.js';
-import { type Clock, type ConcurrencyLimit, createConcurrencyLimit } from '../src/index.ts';
+import { type Clock, type ConcurrencyLimit, createConcurrencyLimit } from '../../src/index.ts';
+import type { Job } from '../jobs/job.ts';
+import type { Logger } from '../log.ts';
+import { PROGRESS_MARK } from '../replies/messages.ts';
 import { AttachmentTooLargeError } from './attachment-too-large-error.ts';
 import { postInChannel } from './channel-post.ts';
 import { deadTokenCodes } from './dead-token-codes.ts';
 import type { Delivery } from './delivery.ts';
-import type { Job } from './job.ts';
-import type { Logger } from './log.ts';
-import { PROGRESS_MARK } from './messages.ts';
 import { attachments, type OutgoingMessage, toFiles } from './outgoing-message.ts';
 
 export { AttachmentTooLargeError } from './attachment-too-large-error.ts';

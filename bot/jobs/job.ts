@@ -1,4 +1,4 @@
-import type { AspectRatio } from '../src/index.ts';
+import type { AspectRatio } from '../../src/index.ts';
 
 /** What `/jimeng create` asked for, kept so a refusal can be explained after a restart. */
 export interface CreateRequest {

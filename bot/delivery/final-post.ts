@@ -1,9 +1,9 @@
+import type { Job } from '../jobs/job.ts';
+import { jobLogFields } from '../jobs/job-log-fields.ts';
+import type { Logger } from '../log.ts';
 import { AttachmentTooLargeError } from './attachment-too-large-error.ts';
 import type { Deliverer } from './deliverer.ts';
 import type { Delivery } from './delivery.ts';
-import type { Job } from './job.ts';
-import { jobLogFields } from './job-log-fields.ts';
-import type { Logger } from './log.ts';
 import type { OutgoingMessage } from './outgoing-message.ts';
 
 export interface FinalPostOptions {

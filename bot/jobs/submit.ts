@@ -1,8 +1,8 @@
-import type { Clock, ConcurrencyLimit, JimengClient } from '../src/index.ts';
+import type { Clock, ConcurrencyLimit, JimengClient } from '../../src/index.ts';
+import type { Logger } from '../log.ts';
 import type { Job } from './job.ts';
 import { jobLogFields } from './job-log-fields.ts';
-import type { JobStore } from './job-store.ts';
-import type { Logger } from './log.ts';
+import type { JobStore } from './store.ts';
 
 export interface JobSubmitOptions {
   jimeng: JimengClient;

@@ -7,16 +7,12 @@ import {
   type Task,
   type TaskWatcher,
   TimeoutError,
-} from '../src/index.ts';
-import { missingPermissions } from './channel-permissions.ts';
-import type { Deliverer } from './deliverer.ts';
-import { failureReply } from './failure-reply.ts';
-import { type LinkReason, postFinal } from './final-post.ts';
-import type { Job } from './job.ts';
-import { jobLogFields as fields } from './job-log-fields.ts';
-import type { JobStore } from './job-store.ts';
-import { submitJob } from './job-submit.ts';
-import type { Logger } from './log.ts';
+} from '../../src/index.ts';
+import { missingPermissions } from '../delivery/channel-permissions.ts';
+import type { Deliverer } from '../delivery/deliverer.ts';
+import { type LinkReason, postFinal } from '../delivery/final-post.ts';
+import type { Logger } from '../log.ts';
+import { failureReply } from '../replies/failure-reply.ts';
 import {
   cannotAttachText,
   interruptedSubmitText,
@@ -24,9 +20,13 @@ import {
   type Progress,
   progressText,
   tooLargeText,
-} from './messages.ts';
-import { createProgressReporter } from './progress-reporter.ts';
-import { videoMessage } from './video-message.ts';
+} from '../replies/messages.ts';
+import { createProgressReporter } from '../replies/progress-reporter.ts';
+import { videoMessage } from '../replies/video-message.ts';
+import type { Job } from './job.ts';
+import { jobLogFields as fields } from './job-log-fields.ts';
+import type { JobStore } from './store.ts';
+import { submitJob } from './submit.ts';
 
 export interface JobLifecycleOptions {
   /** Submits and downloads. Its queries are not used: polling goes through `watcher`. */
