@@ -1,5 +1,4 @@
-import type { Job } from '../jobs/job.ts';
-import { jobLogFields } from '../jobs/job-log-fields.ts';
+import { type Job, jobLogFields } from '../jobs/job.ts';
 import type { Logger } from '../log.ts';
 import { AttachmentTooLargeError } from './attachment-too-large-error.ts';
 import type { Deliverer } from './deliverer.ts';

@@ -51,3 +51,11 @@ export interface Job {
 export const INTERACTION_TOKEN_TTL_MS = 15 * 60 * 1000;
 /** Discord's default upload limit since January 2025, when the interaction does not say. */
 export const DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
+
+/** The ids every log line about a job carries, so one job can be traced end to end. */
+export const jobLogFields = (job: Job) => ({
+  jobId: job.id,
+  taskId: job.taskId,
+  requestId: job.requestId,
+  userId: job.userId,
+});

@@ -23,8 +23,7 @@ import {
 } from '../replies/messages.ts';
 import { createProgressReporter } from '../replies/progress-reporter.ts';
 import { videoMessage } from '../replies/video-message.ts';
-import type { Job } from './job.ts';
-import { jobLogFields as fields } from './job-log-fields.ts';
+import { jobLogFields as fields, type Job } from './job.ts';
 import type { JobStore } from './store.ts';
 import { submitJob } from './submit.ts';
 

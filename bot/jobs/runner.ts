@@ -1,6 +1,5 @@
 import { type Admission, createJobAdmission } from './admission.ts';
-import type { Job } from './job.ts';
-import { jobLogFields as fields } from './job-log-fields.ts';
+import { jobLogFields as fields, type Job } from './job.ts';
 import { createJobLifecycle, type JobLifecycleOptions } from './lifecycle.ts';
 import { createRunningJobs, type Running } from './running-jobs.ts';
 

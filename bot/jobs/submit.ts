@@ -1,7 +1,6 @@
 import type { Clock, ConcurrencyLimit, JimengClient } from '../../src/index.ts';
 import type { Logger } from '../log.ts';
-import type { Job } from './job.ts';
-import { jobLogFields } from './job-log-fields.ts';
+import { type Job, jobLogFields } from './job.ts';
 import type { JobStore } from './store.ts';
 
 export interface JobSubmitOptions {

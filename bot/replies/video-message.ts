@@ -6,8 +6,7 @@ import {
   type Task,
 } from '../../src/index.ts';
 import type { OutgoingMessage } from '../delivery/outgoing-message.ts';
-import type { Job } from '../jobs/job.ts';
-import { jobLogFields } from '../jobs/job-log-fields.ts';
+import { type Job, jobLogFields } from '../jobs/job.ts';
 import type { Logger } from '../log.ts';
 import { downloadFailure, LINK_FAILURES } from './download-failure.ts';
 import { deliveredText, downloadFailedText, tooLargeText } from './messages.ts';
