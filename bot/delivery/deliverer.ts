@@ -2,17 +2,57 @@ import { DiscordAPIError, type REST, RESTJSONErrorCodes, Routes } from 'discord.
 import { type Clock, type ConcurrencyLimit, createConcurrencyLimit } from '../../src/index.ts';
 import type { Job } from '../jobs/job.ts';
 import type { Logger } from '../log.ts';
-import { PROGRESS_MARK } from '../replies/messages.ts';
-import { AttachmentTooLargeError } from './attachment-too-large-error.ts';
-import { postInChannel } from './channel-post.ts';
-import { deadTokenCodes } from './dead-token-codes.ts';
-import type { Delivery } from './delivery.ts';
-import { attachments, type OutgoingMessage, toFiles } from './outgoing-message.ts';
+import { mention, PROGRESS_MARK } from '../replies/messages.ts';
+import { missingPermissions } from './channel-permissions.ts';
 
-export { AttachmentTooLargeError } from './attachment-too-large-error.ts';
-export { missingPermissions } from './channel-permissions.ts';
-export type { Delivery } from './delivery.ts';
-export type { OutgoingFile, OutgoingMessage } from './outgoing-message.ts';
+export interface OutgoingFile {
+  name: string;
+  data: Uint8Array;
+  contentType: string;
+}
+
+export interface OutgoingMessage {
+  content: string;
+  file?: OutgoingFile | undefined;
+}
+
+/** Where a final answer went, or why it went nowhere. */
+export type Delivery =
+  | { via: 'interaction' | 'channel' }
+  | { via: 'nowhere'; missing: string[]; reason: string };
+
+/** Discord refused the upload as too large; the caller may post the link instead. */
+export class AttachmentTooLargeError extends Error {
+  override name = 'AttachmentTooLargeError' as const;
+}
+
+/**
+ * Discord's answers that mean "this interaction token is no use any more". Unknown Message is
+ * the reply itself deleted (by a moderator, or the user): nothing is left to edit, so the video
+ * goes to the channel rather than nowhere.
+ */
+const deadTokenCodes: ReadonlySet<number | string> = new Set([
+  RESTJSONErrorCodes.InvalidWebhookToken,
+  RESTJSONErrorCodes.UnknownWebhook,
+  RESTJSONErrorCodes.UnknownInteraction,
+  RESTJSONErrorCodes.UnknownMessage,
+]);
+
+/** Discord's answers that mean the bot may not post in the job's channel after all. */
+const channelRefusalCodes: ReadonlySet<number | string> = new Set([
+  RESTJSONErrorCodes.MissingPermissions,
+  RESTJSONErrorCodes.MissingAccess,
+  RESTJSONErrorCodes.UnknownChannel,
+]);
+
+/** The message's file as a Discord REST call carries it: `attachments` in the body, `files` beside. */
+const fileParts = ({ file }: OutgoingMessage) =>
+  file
+    ? {
+        attachments: [{ id: 0, filename: file.name }],
+        files: [{ name: file.name, data: file.data, contentType: file.contentType }],
+      }
+    : { attachments: [], files: undefined };
 
 export interface Deliverer {
   /** Whether the interaction token may still be used for this job. */
@@ -24,7 +64,11 @@ export interface Deliverer {
    * crash between posting and forgetting it avoids posting twice. False when it cannot tell.
    */
   replyIsFinal(job: Job): Promise<boolean>;
-  /** The final answer: through the interaction while its token lives, else in the channel. */
+  /**
+   * The final answer: through the interaction while its token lives, else as a channel message
+   * mentioning the user ('nowhere' when the bot may not post there). Throws
+   * `AttachmentTooLargeError` when Discord refuses the file as too large.
+   */
   deliver(job: Job, message: OutgoingMessage): Promise<Delivery>;
 }
 
@@ -66,14 +110,61 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     });
   };
 
-  const editOriginal = (job: Job, message: OutgoingMessage) =>
-    limit.run(() =>
+  /** One call that carries a message; Discord's refusal of its file as too large is typed. */
+  const upload = async (call: () => Promise<unknown>) => {
+    try {
+      await limit.run(call);
+    } catch (error) {
+      if (
+        error instanceof DiscordAPIError &&
+        error.code === RESTJSONErrorCodes.RequestEntityTooLarge
+      )
+        throw new AttachmentTooLargeError(error.message);
+      throw error;
+    }
+  };
+
+  const editOriginal = (job: Job, message: OutgoingMessage) => {
+    const parts = fileParts(message);
+    return upload(() =>
       interactionRest.patch(Routes.webhookMessage(job.applicationId, job.interactionToken), {
         auth: false,
-        body: { content: message.content, attachments: attachments(message) },
-        files: toFiles(message),
+        body: { content: message.content, attachments: parts.attachments },
+        files: parts.files,
       }),
     );
+  };
+
+  /** The way once the interaction token is no use: a channel message mentioning the user. */
+  const postInChannel = async (job: Job, message: OutgoingMessage): Promise<Delivery> => {
+    const missing = missingPermissions(job, Boolean(message.file));
+    if (missing.length > 0) {
+      return { via: 'nowhere', missing, reason: 'missing channel permissions' };
+    }
+    const parts = fileParts(message);
+    try {
+      await upload(() =>
+        rest.post(Routes.channelMessages(job.channelId), {
+          body: {
+            content: mention(job.userId, message.content),
+            allowed_mentions: { users: [job.userId] },
+            // A job resumed after a crash that followed this post posts again: with the job's
+            // id as an enforced nonce, Discord hands back the first message instead of a second.
+            nonce: job.id.slice(-25),
+            enforce_nonce: true,
+            attachments: parts.attachments,
+          },
+          files: parts.files,
+        }),
+      );
+      return { via: 'channel' };
+    } catch (error) {
+      if (error instanceof DiscordAPIError && channelRefusalCodes.has(error.code)) {
+        return { via: 'nowhere', missing: [], reason: `Discord answered ${error.code}` };
+      }
+      throw error;
+    }
+  };
 
   return {
     tokenUsable,
@@ -116,15 +207,11 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           await editOriginal(job, message);
           return { via: 'interaction' };
         } catch (error) {
-          if (!(error instanceof DiscordAPIError)) throw error;
-          if (error.code === RESTJSONErrorCodes.RequestEntityTooLarge) {
-            throw new AttachmentTooLargeError(error.message);
-          }
-          if (!deadTokenCodes.has(error.code)) throw error;
+          if (!(error instanceof DiscordAPIError && deadTokenCodes.has(error.code))) throw error;
           markDead(job, error);
         }
       }
-      return postInChannel(rest, limit, job, message);
+      return postInChannel(job, message);
     },
   };
 }

@@ -5,7 +5,7 @@ import {
   type JimengClient,
   type Task,
 } from '../../src/index.ts';
-import type { OutgoingMessage } from '../delivery/outgoing-message.ts';
+import type { OutgoingMessage } from '../delivery/deliverer.ts';
 import { type Job, jobLogFields } from '../jobs/job.ts';
 import type { Logger } from '../log.ts';
 import { downloadFailure, LINK_FAILURES } from './download-failure.ts';
