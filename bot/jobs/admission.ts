@@ -7,7 +7,7 @@ import type { Job } from './job.ts';
  * gives up): `release` ends that hold. Without it, commands sent together would all be
  * admitted while the first was still deferring.
  */
-export type Admission = { ok: true; release: () => void } | { ok: false; text: string };
+type Admission = { ok: true; release: () => void } | { ok: false; text: string };
 
 type Claim = Pick<Job, 'userId'> & { taskId: string | null; channelId: string | undefined };
 
