@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readBotConfig } from '../../bot/config.ts';
+import { readBotConfig, readRegisterConfig } from '../../bot/config.ts';
 
 const base = { DISCORD_TOKEN: 'd', JIMENG_TOKEN: 'j' };
 
@@ -70,5 +70,23 @@ describe('bot configuration from the environment', () => {
       problem: expect.stringMatching(/^JIMENG_TOKEN starts with "Bearer ": set the API key alone/),
     });
     expect(JSON.stringify([discord, jimeng])).not.toContain('secret-part');
+  });
+
+  it('bot:register reads DISCORD_TOKEN under the same rules as the bot', () => {
+    for (const token of [undefined, 'Bot MTIz']) {
+      const bot = readBotConfig({ ...base, DISCORD_TOKEN: token });
+      expect(bot.ok).toBe(false);
+      expect(readRegisterConfig({ DISCORD_TOKEN: token })).toEqual(bot);
+    }
+    expect(readRegisterConfig({ DISCORD_TOKEN: 'd', DISCORD_GUILD_ID: '123' })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^DISCORD_GUILD_ID must be a server id/),
+    });
+    expect(readRegisterConfig({ DISCORD_TOKEN: ' d ' })).toEqual({
+      ok: true,
+      discordToken: 'd',
+      discordApiURL: undefined,
+      guildId: undefined,
+    });
   });
 });
