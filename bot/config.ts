@@ -1,3 +1,4 @@
+import { isHttpURL } from '../src/http-url.ts';
 import { MIN_INTERVAL_MS } from '../src/index.ts';
 import type { BotOptions } from './index.ts';
 
@@ -25,7 +26,11 @@ class ConfigProblem extends Error {}
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** A required secret, set alone: a header pasted whole would be sent with a second prefix. */
+/**
+ * A required secret, sent in an Authorization header. Pasted whole, the header would be sent
+ * with a second prefix and refused as a wrong token; with a character fetch cannot put in a
+ * header, the client would refuse it or its first request fail, blamed on the connection.
+ */
 const secret = (missing: string, prefix: string, what: string): Rule<string> => {
   const prefixed = new RegExp(`^${prefix}\\s`, 'i');
   return (value, name) => {
@@ -34,10 +39,15 @@ const secret = (missing: string, prefix: string, what: string): Rule<string> => 
       throw new ConfigProblem(
         `${name} starts with "${prefix} ": set the ${what} alone, without that prefix.`,
       );
+    if (!/^[\x20-\x7e]+$/.test(value))
+      throw new ConfigProblem(
+        `${name} contains a line break, a control character or a non-ASCII character such as a curly quote: set the ${what} alone, as copied.`,
+      );
     return value;
   };
 };
 
+/** The same rule the core client applies to its base URL, so a URL it would refuse stops here. */
 const httpURL =
   (hint: string): Rule<string | undefined> =>
   (value, name) => {
@@ -168,12 +178,4 @@ export function readRegisterConfig(env: Env): RegisterConfig {
     discordApiURL: values.DISCORD_API_URL,
     guildId: values.DISCORD_GUILD_ID,
   };
-}
-
-function isHttpURL(text: string): boolean {
-  try {
-    return /^https?:$/.test(new URL(text).protocol);
-  } catch {
-    return false;
-  }
 }

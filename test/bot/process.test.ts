@@ -164,4 +164,13 @@ describe('the bot process', () => {
     expect(bot.output.stderr).toContain('JIMENG_BASE_URL must be an http:// or https:// URL');
     expect(bot.output.stderr).not.toContain('Discord');
   });
+
+  it('JIMENG_BASE_URL=http:example.com is a configuration error, told before anything connects', async () => {
+    const bot = startBotProcess({ JIMENG_BASE_URL: 'http:example.com' });
+    expect(await bot.exited).toBe(1);
+    expect(bot.output.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bot.output.stderr).toContain('JIMENG_BASE_URL must be an http:// or https:// URL');
+    expect(bot.output.stderr).not.toContain('Discord');
+    expect(discord.requests).toHaveLength(0);
+  });
 });
