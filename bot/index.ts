@@ -92,7 +92,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   });
   const runner = createJobRunner({
     jimeng,
-    watcher,
+    sharedWait: watcher,
     upstream,
     downloads: createConcurrencyLimit(options.maxDownloads ?? 4),
     store: options.store ?? createFileJobStore(options.dataDir ?? join('.data')),
