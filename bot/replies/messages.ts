@@ -230,6 +230,11 @@ export function missingPermissionsText(taskId: string | null, missing: string[])
   return `⚠️ I lack ${missing.join(', ')} in this channel. If ${task} takes longer than 15 minutes I ${what}; ask a moderator to grant ${missing.length === 1 ? 'it' : 'them'}.`;
 }
 
+/** A command that threw: the bot's own fault, not the user's. */
+export function commandFailedText(): string {
+  return '⚠️ Something went wrong on the bot side. Please try again.';
+}
+
 export function invalidOptionText(message: string): string {
   return `⚠️ ${message}`;
 }
