@@ -127,11 +127,12 @@ const registerVariables = {
 
 type Values<Rules> = { [Name in keyof Rules]: Rules[Name] extends Rule<infer T> ? T : never };
 
-/** Every variable through its rule, in the table's order; the first problem wins. */
-function readVariables<Rules extends Record<string, Rule<unknown>>>(
+/** Every variable through its rule, in the table's order (the first problem wins), then `build`. */
+function readConfig<Rules extends Record<string, Rule<unknown>>, Settings extends object>(
   env: Env,
   rules: Rules,
-): { ok: true; values: Values<Rules> } | { ok: false; problem: string } {
+  build: (values: Values<Rules>) => Settings,
+): ({ ok: true } & Settings) | { ok: false; problem: string } {
   const values: Record<string, unknown> = {};
   try {
     for (const [name, rule] of Object.entries(rules))
@@ -140,16 +141,12 @@ function readVariables<Rules extends Record<string, Rule<unknown>>>(
     if (error instanceof ConfigProblem) return { ok: false, problem: error.message };
     throw error;
   }
-  return { ok: true, values: values as Values<Rules> };
+  return { ok: true, ...build(values as Values<Rules>) };
 }
 
 /** The bot's settings from the environment; a problem is one sentence saying what to set. */
 export function readBotConfig(env: Env): BotConfig {
-  const read = readVariables(env, botVariables);
-  if (!read.ok) return read;
-  const { values } = read;
-  return {
-    ok: true,
+  return readConfig(env, botVariables, (values) => ({
     options: {
       discordToken: values.DISCORD_TOKEN,
       discordApiURL: values.DISCORD_API_URL,
@@ -164,18 +161,14 @@ export function readBotConfig(env: Env): BotConfig {
       progressIntervalMs: values.BOT_PROGRESS_INTERVAL_MS,
       followTimeoutMs: values.BOT_FOLLOW_TIMEOUT_MS,
     },
-  };
+  }));
 }
 
 /** What `npm run bot:register` needs, under the bot's own rules for the Discord variables. */
 export function readRegisterConfig(env: Env): RegisterConfig {
-  const read = readVariables(env, registerVariables);
-  if (!read.ok) return read;
-  const { values } = read;
-  return {
-    ok: true,
+  return readConfig(env, registerVariables, (values) => ({
     discordToken: values.DISCORD_TOKEN,
     discordApiURL: values.DISCORD_API_URL,
     guildId: values.DISCORD_GUILD_ID,
-  };
+  }));
 }
