@@ -1,5 +1,4 @@
-import { isHttpURL } from '../src/http-url.ts';
-import { MIN_INTERVAL_MS } from '../src/index.ts';
+import { isHttpURL, MAX_TIMER_MS, MIN_INTERVAL_MS } from '../src/index.ts';
 import type { BotOptions } from './index.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -24,8 +23,6 @@ type Rule<T> = (value: string | undefined, name: string) => T;
 
 class ConfigProblem extends Error {}
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * A required secret, sent in an Authorization header. Pasted whole, the header would be sent
  * with a second prefix and refused as a wrong token; with a character fetch cannot put in a
@@ -47,7 +44,7 @@ const secret = (missing: string, prefix: string, what: string): Rule<string> => 
   };
 };
 
-/** The same rule the core client applies to its base URL, so a URL it would refuse stops here. */
+/** The core client's own rule for its base URL, so a URL it would refuse stops here. */
 const httpURL =
   (hint: string): Rule<string | undefined> =>
   (value, name) => {

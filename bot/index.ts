@@ -4,7 +4,7 @@ import {
   type Clock,
   createClient,
   createConcurrencyLimit,
-  createTaskWatcher,
+  createSharedWait,
   systemClock,
 } from '../src/index.ts';
 import type { CommandContext } from './commands/context.ts';
@@ -119,7 +119,7 @@ function connectProvider(options: BotOptions, clock: Clock) {
     upstream.run(() => baseFetch(input, init), { signal: init?.signal ?? undefined });
   const jimeng = createClient({ ...options.jimeng, clock, fetch: baseFetch });
   const polling = createClient({ ...options.jimeng, clock, fetch: limitedFetch });
-  const sharedWait = createTaskWatcher((id, wait) =>
+  const sharedWait = createSharedWait((id, wait) =>
     polling.waitForTask(id, {
       ...wait,
       intervalMs: options.pollIntervalMs ?? 2_000,

@@ -3,8 +3,8 @@ import {
   type ConcurrencyLimit,
   isJimengError,
   type JimengClient,
+  type SharedWait,
   type Task,
-  type TaskWatcher,
 } from '../../src/index.ts';
 import type { Deliverer } from '../delivery/deliverer.ts';
 import { postFinal } from '../delivery/final-post.ts';
@@ -22,7 +22,7 @@ export interface JobLifecycleOptions {
   /** Submits and downloads. Its queries are not used: polling goes through `sharedWait`. */
   jimeng: JimengClient;
   /** One polling loop per task, whoever waits for it. */
-  sharedWait: TaskWatcher;
+  sharedWait: SharedWait;
   /** The cap on upstream requests in flight; submissions queue here and hear their place. */
   upstream: ConcurrencyLimit;
   /** A cap on videos held in memory at once. */

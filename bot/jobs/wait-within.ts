@@ -1,8 +1,9 @@
 import {
   type Clock,
-  type FollowOptions,
+  MAX_TIMER_MS,
+  type SharedWait,
+  type SharedWaitOptions,
   type Task,
-  type TaskWatcher,
   TimeoutError,
 } from '../../src/index.ts';
 
@@ -11,11 +12,11 @@ import {
  * `TimeoutError`; the loop itself goes on for anyone who joined later.
  */
 export async function waitWithin(
-  sharedWait: TaskWatcher,
+  sharedWait: SharedWait,
   clock: Clock,
   timeoutMs: number,
   taskId: string,
-  { signal, onUpdate }: FollowOptions & { signal: AbortSignal },
+  { signal, onUpdate }: SharedWaitOptions & { signal: AbortSignal },
 ): Promise<Task> {
   const leave = new AbortController();
   // The provider's last answer: its request id goes with a timeout, as the user's reply shows it.
@@ -25,7 +26,7 @@ export async function waitWithin(
   else signal.addEventListener('abort', onStop, { once: true });
   // A timer past 2^31-1 ms would fire at once: that long means no limit of this job's own.
   const cancel =
-    timeoutMs > 2 ** 31 - 1
+    timeoutMs > MAX_TIMER_MS
       ? () => {}
       : clock.schedule(timeoutMs, () =>
           leave.abort(
@@ -36,7 +37,7 @@ export async function waitWithin(
           ),
         );
   try {
-    return await sharedWait.follow(taskId, {
+    return await sharedWait.wait(taskId, {
       signal: leave.signal,
       onUpdate: (task) => {
         requestId = task.requestId ?? requestId;
