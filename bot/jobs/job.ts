@@ -1,4 +1,4 @@
-import type { AspectRatio } from '../../src/index.ts';
+import type { AspectRatio, CreateVideoOptions } from '../../src/index.ts';
 
 /** What `/jimeng create` asked for, kept so a refusal can be explained after a restart. */
 export interface CreateRequest {
@@ -7,6 +7,14 @@ export interface CreateRequest {
   seed?: number | undefined;
   imageUrl?: string | undefined;
 }
+
+/** The request as the core takes it. */
+export const createVideoOptions = (request: CreateRequest): CreateVideoOptions => ({
+  prompt: request.prompt,
+  aspectRatio: request.aspectRatio,
+  seed: request.seed,
+  imageUrls: request.imageUrl ? [request.imageUrl] : undefined,
+});
 
 /**
  * One person waiting for one video: everything needed to finish the job after a restart.

@@ -1,6 +1,6 @@
 import type { Clock, ConcurrencyLimit, JimengClient } from '../../src/index.ts';
 import type { Logger } from '../log.ts';
-import { type Job, jobLogFields } from './job.ts';
+import { createVideoOptions, type Job, jobLogFields } from './job.ts';
 import type { JobStore } from './store.ts';
 
 export interface JobSubmitOptions {
@@ -53,15 +53,7 @@ export async function submitJob(
           await store.put(job);
           throw signal.reason;
         }
-        return jimeng.createVideo(
-          {
-            prompt: request.prompt,
-            aspectRatio: request.aspectRatio,
-            seed: request.seed,
-            imageUrls: request.imageUrl ? [request.imageUrl] : undefined,
-          },
-          { signal: sent.signal },
-        );
+        return jimeng.createVideo(createVideoOptions(request), { signal: sent.signal });
       },
       { signal, onQueued },
     );
