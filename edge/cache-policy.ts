@@ -31,7 +31,7 @@ export function cacheSeconds(task: Task, now = Date.now()): number {
  * A done task whose video may still be on its way into R2 is reused only briefly, so that
  * `archived: false` does not outlive the copy by an hour.
  */
-const UNARCHIVED_SECONDS = 10;
+const UNARCHIVED_SECONDS = 5;
 
 /** `cacheSeconds` for the edge's answers, which also say whether the video is kept. */
 export function edgeCacheSeconds(task: EdgeTask, keepsVideos: boolean, now = Date.now()): number {

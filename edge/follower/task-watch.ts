@@ -71,8 +71,12 @@ export async function watchTask(
           return undefined;
         }
         const update = JSON.parse(result.value) as FollowerUpdate;
-        if (update.type === 'task' && isTerminalStatus(update.task.status)) {
-          c.executionCtx.waitUntil(cacheTask(baseURL, update.task, keepsVideos).catch(() => {}));
+        // Not a done task whose copy is still on its way: the copy ends moments later, and GET
+        // reads `archived` off R2 itself.
+        const task = update.type === 'task' ? update.task : undefined;
+        const copying = keepsVideos && task?.status === 'done' && !task.archived;
+        if (task && isTerminalStatus(task.status) && !copying) {
+          c.executionCtx.waitUntil(cacheTask(baseURL, task, keepsVideos).catch(() => {}));
         }
         return update;
       } catch {

@@ -50,6 +50,9 @@ describe('the video is kept the moment the task is done', () => {
     const answer = await kept.call(`/task/${id}?wait=5`, { headers: auth });
     expect(await answer.json()).toMatchObject({ status: 'done', archived: false });
     expect(await untilInR2(kept, id)).toBe(true);
+    // GET says so as soon as the copy is there: the watch's `archived: false` was not cached.
+    const task = await (await kept.call(`/task/${id}`, { headers: auth })).json();
+    expect(task).toMatchObject({ status: 'done', archived: true });
     await sleep(100);
     expect(downloads(kept, id)).toBe(1);
   });
