@@ -69,3 +69,10 @@ export function useEdge(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The follower of a task, reached from outside workerd as the Worker reaches it. */
+export async function followerOf(h: Harness, id: string) {
+  const followers = await h.edge.miniflare.getDurableObjectNamespace('FOLLOWERS');
+  // What its alarm runs: the Node side has no type for the class in workerd.
+  return followers.get(followers.idFromName(id)) as unknown as { runDue(): Promise<void> };
+}

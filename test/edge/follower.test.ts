@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { auth, type Harness, sleep, useEdge } from './edge-harness.ts';
+import { auth, followerOf, type Harness, sleep, useEdge } from './edge-harness.ts';
 
 // A long first interval: between two polls there is time to see that nobody else queries.
 const slow = useEdge({ vars: { EDGE_POLL_INTERVAL_MS: '1000' } });
 const fast = useEdge();
 const idle = useEdge({ vars: { EDGE_FOLLOW_IDLE_MS: '400' } });
-
-/** The follower of a task, reached from outside workerd as the Worker reaches it. */
-async function followerOf(h: Harness, id: string) {
-  const followers = await h.edge.miniflare.getDurableObjectNamespace('FOLLOWERS');
-  // What its alarm runs: the Node side has no type for the class in workerd.
-  return followers.get(followers.idFromName(id)) as unknown as { runDue(): Promise<void> };
-}
 
 /** Opens /task/:id/events and resolves once `count` named events have come. */
 async function events(h: Harness, id: string) {

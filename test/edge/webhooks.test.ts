@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.ts';
-import { auth, type Harness, sleep, TOKEN, useEdge } from './edge-harness.ts';
+import { auth, followerOf, type Harness, sleep, TOKEN, useEdge } from './edge-harness.ts';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 // Private addresses allowed (the receiver is on 127.0.0.1); the day-long schedule shrunk to
@@ -139,10 +139,7 @@ describe('webhooks: signed, at least once', () => {
     const { path, url } = hook();
     await subscribe(hooks, id, url);
     await receiver.until(path, 1);
-    const followers = await hooks.edge.miniflare.getDurableObjectNamespace('FOLLOWERS');
-    const follower = followers.get(followers.idFromName(id)) as unknown as {
-      runDue(): Promise<void>;
-    };
+    const follower = await followerOf(hooks, id);
     await follower.runDue();
     await follower.runDue();
     expect(receiver.to(path)).toHaveLength(1);
