@@ -9,6 +9,7 @@ import { healthRoute } from './routes/health.ts';
 import { taskRoute } from './routes/task.ts';
 import { tasksRoute } from './routes/tasks.ts';
 import { videoRoute } from './routes/video.ts';
+import { webhooksRoute } from './routes/webhooks.ts';
 import { readSettings } from './settings.ts';
 import { upstreamFor } from './upstream.ts';
 
@@ -29,6 +30,7 @@ export function createApp() {
   app.route('/task', taskRoute);
   app.route('/task', eventsRoute);
   app.route('/task', videoRoute);
+  app.route('/task', webhooksRoute);
   app.route('/tasks', tasksRoute);
   app.onError(onError);
   app.notFound(notFound);

@@ -1,4 +1,5 @@
 // Node side: runs the Worker in real workerd through Miniflare, for `npm start`, tests and benches.
+import { join } from 'node:path';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -27,6 +28,11 @@ export interface StartEdgeOptions {
   rateLimitPerMinute?: number;
   /** A directory for the Cache API's storage, so several workerd processes share one cache. */
   cachePersist?: string;
+  /**
+   * A directory for the followers' SQLite storage and pending alarms, and for R2: a Worker
+   * stopped and started again on it resumes where it was. Default: in memory.
+   */
+  persist?: string;
   /** Extra vars, e.g. EDGE_POLL_INTERVAL_MS for fast tests. */
   vars?: Record<string, string>;
   /**
@@ -53,6 +59,8 @@ export const WORKER_BUILD_OPTIONS = {
   conditions: ['workerd', 'worker', 'browser'],
   mainFields: ['module', 'main'],
   target: 'es2022',
+  // The runtime's own modules (DurableObject comes from cloudflare:workers).
+  external: ['cloudflare:*'],
   logLevel: 'silent',
 } as const satisfies BuildOptions;
 
@@ -85,6 +93,14 @@ export async function edgeWorkerOptions(options: StartEdgeOptions) {
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings,
+    // As wrangler.toml: one SQLite-backed TaskFollower per task.
+    durableObjects: { FOLLOWERS: { className: 'TaskFollower', useSQLite: true } },
+    ...(options.persist
+      ? {
+          durableObjectsPersist: join(options.persist, 'durable-objects'),
+          r2Persist: join(options.persist, 'r2'),
+        }
+      : {}),
     ...(options.cachePersist ? { cachePersist: options.cachePersist } : {}),
     ...(options.videos === false ? {} : { r2Buckets: ['VIDEOS'] }),
     ...(options.rateLimitPerMinute

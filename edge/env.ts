@@ -1,9 +1,11 @@
+import type { TaskFollower } from './follower/task-follower.ts';
 import type { Settings } from './settings.ts';
 import type { Upstream } from './upstream.ts';
 
 /**
- * What the Worker is given. Secrets: JIMENG_TOKEN, EDGE_API_KEYS (`wrangler secret put`,
- * `.dev.vars` locally). Vars: the rest. Bindings: VIDEOS (R2) and RATE_LIMITER, both optional.
+ * What the Worker is given. Secrets: JIMENG_TOKEN, EDGE_API_KEYS, EDGE_WEBHOOK_SECRET
+ * (`wrangler secret put`, `.dev.vars` locally). Vars: the rest. Bindings: FOLLOWERS (the
+ * TaskFollower Durable Object), VIDEOS (R2) and RATE_LIMITER; the last two optional.
  */
 export interface Env {
   JIMENG_TOKEN?: string;
@@ -23,6 +25,18 @@ export interface Env {
   EDGE_UPSTREAM_RETRIES?: string;
   /** Upstream queries one ?wait or SSE request may make (Free plan: 50 subrequests per request). */
   EDGE_FOLLOW_QUERIES?: string;
+  /** How long a follower keeps polling after the last caller asked (default 15 minutes). */
+  EDGE_FOLLOW_IDLE_MS?: string;
+  /** Signs webhooks (Standard Webhooks): `whsec_` and the key in base64. Without it, no webhooks. */
+  EDGE_WEBHOOK_SECRET?: string;
+  /** `"true"` lets webhooks go to http:// and private addresses: local development and tests only. */
+  EDGE_WEBHOOK_ALLOW_PRIVATE?: string;
+  /** Tuning for tests: the webhook retry schedule (about a day) multiplied by this. */
+  EDGE_WEBHOOK_BACKOFF_SCALE?: string;
+  /** How long a webhook receiver has to answer (default 15 s). */
+  EDGE_WEBHOOK_TIMEOUT_MS?: string;
+  /** One TaskFollower per task id: polls it for every caller, keeps its video, sends its webhooks. */
+  FOLLOWERS?: DurableObjectNamespace<TaskFollower>;
   VIDEOS?: R2Bucket;
   RATE_LIMITER?: RateLimit;
 }

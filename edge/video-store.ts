@@ -6,6 +6,11 @@ const keyFor = (taskId: string) => `videos/${taskId}.mp4`;
 
 const DOWNLOAD_TIMEOUT_MS = 60_000;
 
+/** Whether the video of `taskId` is kept in R2: what `archived` says. */
+export async function isVideoStored(bucket: R2Bucket, taskId: string): Promise<boolean> {
+  return (await bucket.head(keyFor(taskId))) !== null;
+}
+
 /** A copy in progress is joined, not repeated, by other requests for the same video. */
 const copying = sharedFlight<string, void>(
   DOWNLOAD_TIMEOUT_MS + 30_000,
@@ -22,7 +27,7 @@ const copying = sharedFlight<string, void>(
 export function storeVideo(bucket: R2Bucket, client: JimengClient, task: Task): Promise<void> {
   return copying(task.id, async () => {
     // A request that missed R2 may arrive here after another finished the copy.
-    if (await bucket.head(keyFor(task.id))) return;
+    if (await isVideoStored(bucket, task.id)) return;
     const video = await client.downloadVideo(task, {
       maxBytes: MAX_VIDEO_BYTES,
       timeoutMs: DOWNLOAD_TIMEOUT_MS,
