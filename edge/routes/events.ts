@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { assertTaskId, isTerminalStatus, type Task } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
@@ -13,8 +13,19 @@ import { assertKnown, followUntilSettled, loadTask } from '../task-source.ts';
  * (or `error`, or `timeout` after MAX_STREAM_MS) and the stream ends. Polling stops as soon
  * as the client goes away.
  */
-export const eventsRoute = new Hono<AppEnv>().get('/:id/events', async (c) => {
-  const id = assertTaskId(c.req.param('id'));
+export const eventsRoute = new Hono<AppEnv>().get('/:id/events', (c) =>
+  taskEvents(c, assertTaskId(c.req.param('id'))),
+);
+
+/**
+ * The stream itself, for a checked id. `render` is each event's data (the task as JSON by
+ * default): the watch page's stream sends a public view of the task from the same polling.
+ */
+export async function taskEvents(
+  c: Context<AppEnv>,
+  id: string,
+  render: (task: Task) => string = (task) => taskJson(c, task),
+): Promise<Response> {
   // The first snapshot comes before the stream, so a bad id or a dead provider is a plain
   // HTTP error with its honest status, not an event.
   const first = assertKnown(await loadTask(c, id));
@@ -31,7 +42,7 @@ export const eventsRoute = new Hono<AppEnv>().get('/:id/events', async (c) => {
     const show = async (task: Task) => {
       if (task.status === shown) return;
       shown = task.status;
-      await stream.writeSSE({ event: 'status', data: taskJson(c, task) });
+      await stream.writeSSE({ event: 'status', data: render(task) });
     };
     try {
       await show(first);
@@ -47,7 +58,7 @@ export const eventsRoute = new Hono<AppEnv>().get('/:id/events', async (c) => {
       await show(task);
       const final =
         task.status === 'done' ? 'done' : isTerminalStatus(task.status) ? 'failed' : 'timeout';
-      await stream.writeSSE({ event: final, data: taskJson(c, task) });
+      await stream.writeSSE({ event: final, data: render(task) });
     } catch (error) {
       if (left.signal.aborted) return;
       await stream.writeSSE({ event: 'error', data: JSON.stringify(describeError(error, c).body) });
@@ -56,4 +67,4 @@ export const eventsRoute = new Hono<AppEnv>().get('/:id/events', async (c) => {
       c.req.raw.signal?.removeEventListener('abort', leave);
     }
   });
-});
+}
