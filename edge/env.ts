@@ -23,6 +23,8 @@ export interface Env {
   EDGE_UPSTREAM_RETRIES?: string;
   /** Upstream queries one ?wait or SSE request may make (Free plan: 50 subrequests per request). */
   EDGE_FOLLOW_QUERIES?: string;
+  /** A secret: signs share links (`/task/:id/share`, `/v/:id?sig=…`); 32 characters or more. */
+  EDGE_SHARE_SECRET?: string;
   VIDEOS?: R2Bucket;
   RATE_LIMITER?: RateLimit;
 }

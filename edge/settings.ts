@@ -13,6 +13,8 @@ export interface Settings {
    * the Free plan allows 50 per request; the rest is headroom for the cache and retries.
    */
   followQueries: number;
+  /** Signs share links; undefined when unset (the share routes then say what to set). */
+  shareSecret: string | undefined;
 }
 
 /** `?wait=N` is capped: a held request costs a subrequest per poll (50 on the free plan). */
@@ -50,6 +52,7 @@ export function readSettings(env: Env): Settings {
       // Each retry is a subrequest; a caller can always ask again.
       upstreamRetries: Math.min(3, int(env.EDGE_UPSTREAM_RETRIES, 1, 0)),
       followQueries: int(env.EDGE_FOLLOW_QUERIES, 40, 1),
+      shareSecret: env.EDGE_SHARE_SECRET?.trim() || undefined,
     };
     memo.set(env, settings);
   }
