@@ -23,6 +23,33 @@ const MARK = (
 const FAVICON =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E%3Crect width='24' height='24' rx='6' fill='%234338ca'/%3E%3Cpath d='M9.5 7.5v9l7-4.5z' fill='%23fff'/%3E%3C/svg%3E";
 
+/** A clip to come: a play button in a frame. */
+const PENDING = (
+  <svg width="48" height="48" viewBox="0 0 24 24" aria-hidden="true">
+    <path
+      d="M4 6.5A2.5 2.5 0 0 1 6.5 4h11A2.5 2.5 0 0 1 20 6.5v11a2.5 2.5 0 0 1-2.5 2.5h-11A2.5 2.5 0 0 1 4 17.5zM10 9v6l5-3z"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="1.5"
+      stroke-linejoin="round"
+    />
+  </svg>
+);
+
+/** No clip: the same frame, struck through. */
+const UNPLAYABLE = (
+  <svg width="48" height="48" viewBox="0 0 24 24" aria-hidden="true">
+    <path
+      d="M4 6.5A2.5 2.5 0 0 1 6.5 4h11A2.5 2.5 0 0 1 20 6.5v11a2.5 2.5 0 0 1-2.5 2.5h-11A2.5 2.5 0 0 1 4 17.5zM3 3l18 18"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="1.5"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+    />
+  </svg>
+);
+
 /**
  * The generated clips have no speech, and there are no captions to offer: the rule that
  * asks for a caption track does not apply.
@@ -44,6 +71,16 @@ function Player({ view, links }: { view: WatchView; links: WatchLinks }) {
 function Download({ links }: { links: WatchLinks }) {
   return (
     <a class="button" href={links.download} download>
+      <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
+        <path
+          d="M12 4v11m-5-5 5 5 5-5M5 20h14"
+          fill="none"
+          stroke="currentColor"
+          stroke-width="2"
+          stroke-linecap="round"
+          stroke-linejoin="round"
+        />
+      </svg>
       Download mp4
     </a>
   );
@@ -89,17 +126,7 @@ export function WatchPage({ view, links, nonce }: WatchPageProps) {
             {playable ? (
               <Player view={view} links={links} />
             ) : (
-              <div class="placeholder">
-                <svg width="48" height="48" viewBox="0 0 24 24" aria-hidden="true">
-                  <path
-                    d="M4 6.5A2.5 2.5 0 0 1 6.5 4h11A2.5 2.5 0 0 1 20 6.5v11a2.5 2.5 0 0 1-2.5 2.5h-11A2.5 2.5 0 0 1 4 17.5zM10 9v6l5-3z"
-                    fill="none"
-                    stroke="currentColor"
-                    stroke-width="1.5"
-                    stroke-linejoin="round"
-                  />
-                </svg>
-              </div>
+              <div class="placeholder">{running ? PENDING : UNPLAYABLE}</div>
             )}
           </div>
           <h1 id="title">{view.title}</h1>

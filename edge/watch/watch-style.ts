@@ -10,8 +10,8 @@ main{max-width:960px;margin:0 auto;padding:16px 16px 40px}
 .brand svg{color:var(--accent)}
 .stage{border-radius:14px;overflow:hidden;background:#000;box-shadow:0 1px 2px rgb(0 0 0/.08),0 8px 28px rgb(0 0 0/.12)}
 video{display:block;width:100%;height:auto;max-height:75vh;background:#000}
-.placeholder{display:grid;place-items:center;aspect-ratio:16/9;color:var(--muted);background:linear-gradient(110deg,var(--card) 30%,var(--line) 50%,var(--card) 70%) 0 0/300% 100%}
-[data-state=queued] .placeholder,[data-state=processing] .placeholder{animation:sheen 2.4s linear infinite}
+.placeholder{display:grid;place-items:center;aspect-ratio:5/2;color:var(--muted);background:var(--card)}
+[data-state=queued] .placeholder,[data-state=processing] .placeholder{aspect-ratio:16/9;background:linear-gradient(110deg,var(--card) 30%,var(--line) 50%,var(--card) 70%) 0 0/300% 100%;animation:sheen 2.4s linear infinite}
 @keyframes sheen{to{background-position:-150% 0}}
 h1{margin:20px 0 10px;font-size:clamp(20px,4.6vw,28px);line-height:1.25;overflow-wrap:anywhere}
 .status{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 10px;margin:0}

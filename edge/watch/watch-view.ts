@@ -37,7 +37,7 @@ export function watchView(
     id,
     state,
     // The provider tells a task's prompt only once it is done.
-    title: prompt ?? (isRunning(state) ? 'A video in the making' : 'A Jimeng video'),
+    title: prompt ?? titleWithoutPrompt(state),
     prompt,
     width,
     height,
@@ -45,6 +45,11 @@ export function watchView(
     facts: facts.length > 0 ? facts.join(' · ') : null,
     ...watchWords[state],
   };
+}
+
+function titleWithoutPrompt(state: WatchState): string {
+  if (isRunning(state)) return 'A video in the making';
+  return state === 'no_link' ? 'Nothing here' : 'A Jimeng video';
 }
 
 const stateByStatus: Record<Task['status'], WatchState> = {

@@ -55,7 +55,7 @@ export const watchWords: Record<WatchState, WatchWords> = {
     detail: 'Nothing is lost: reload this page in a minute.',
   },
   no_link: {
-    label: 'Nothing here',
-    detail: 'This link is not valid. Check that you copied all of it, or ask for a new one.',
+    label: 'This link is not valid',
+    detail: 'Check that you copied all of it, or ask whoever shared it for a new one.',
   },
 };

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { auth, useEdge } from './edge-harness.ts';
-import { SHARE_SECRET, SHARE_VARS, shareLink, under } from './watch-harness.ts';
+import { SHARE_SECRET, shareLink, under, WATCH_VARS } from './watch-harness.ts';
 
-const edge = useEdge({ vars: SHARE_VARS });
+const edge = useEdge({ vars: WATCH_VARS });
 const unset = useEdge();
 const weak = useEdge({ vars: { EDGE_SHARE_SECRET: 'short-secret' } });
 

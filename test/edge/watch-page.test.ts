@@ -2,10 +2,10 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { sampleVideo } from '../../src/simulator/sample-video.ts';
 import { TOKEN, useEdge } from './edge-harness.ts';
-import { SHARE_SECRET, SHARE_VARS, shareLink, under } from './watch-harness.ts';
+import { SHARE_SECRET, shareLink, under, WATCH_VARS } from './watch-harness.ts';
 
-const edge = useEdge({ vars: SHARE_VARS }, { durationMs: 300 });
-const unkept = useEdge({ videos: false, vars: SHARE_VARS }, { urlTtlMs: -60_000 });
+const edge = useEdge({ vars: WATCH_VARS }, { durationMs: 300 });
+const unkept = useEdge({ videos: false, vars: WATCH_VARS }, { urlTtlMs: -60_000 });
 
 /** The content of `<meta property|name="key">`, entities decoded. */
 function meta(html: string, key: string): string | undefined {
