@@ -179,6 +179,19 @@ describe('the watch page in Chromium', () => {
     await page.close();
   });
 
+  it('a running task that fails is told in words, with nothing to click', async () => {
+    const id = edge.sim.addTask({ durationMs: 800, outcome: 'failed' });
+    const page = await chromium.open(PHONE);
+    await page.goto((await shareLink(edge, id)).href);
+    expect(await text(page, '#label')).toMatch(/^(Waiting in the queue|Being generated)$/);
+    await page.waitForFunction(
+      () => document.querySelector('#label')?.textContent === 'This video could not be made',
+      { timeout: 10_000 },
+    );
+    expect(await page.$('script')).toBeNull(); // the server's page for a failed task
+    await page.close();
+  });
+
   it('a failed task says so on a phone', async () => {
     const id = edge.sim.addTask({ durationMs: 0, outcome: 'failed' });
     const page = await chromium.open(PHONE);
