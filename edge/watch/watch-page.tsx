@@ -23,32 +23,28 @@ const MARK = (
 const FAVICON =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E%3Crect width='24' height='24' rx='6' fill='%234338ca'/%3E%3Cpath d='M9.5 7.5v9l7-4.5z' fill='%23fff'/%3E%3C/svg%3E";
 
-/** A clip to come: a play button in a frame. */
-const PENDING = (
-  <svg width="48" height="48" viewBox="0 0 24 24" aria-hidden="true">
-    <path
-      d="M4 6.5A2.5 2.5 0 0 1 6.5 4h11A2.5 2.5 0 0 1 20 6.5v11a2.5 2.5 0 0 1-2.5 2.5h-11A2.5 2.5 0 0 1 4 17.5zM10 9v6l5-3z"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="1.5"
-      stroke-linejoin="round"
-    />
-  </svg>
-);
+/** An outline icon in a 24-unit box, drawn in the text's colour. */
+function LineIcon({ d, size, weight = 1.5 }: { d: string; size: number; weight?: number }) {
+  return (
+    <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true">
+      <path
+        d={d}
+        fill="none"
+        stroke="currentColor"
+        stroke-width={weight}
+        stroke-linecap="round"
+        stroke-linejoin="round"
+      />
+    </svg>
+  );
+}
 
+const FRAME =
+  'M4 6.5A2.5 2.5 0 0 1 6.5 4h11A2.5 2.5 0 0 1 20 6.5v11a2.5 2.5 0 0 1-2.5 2.5h-11A2.5 2.5 0 0 1 4 17.5z';
+/** A clip to come: a play button in a frame. */
+const PENDING = <LineIcon size={48} d={`${FRAME}M10 9v6l5-3z`} />;
 /** No clip: the same frame, struck through. */
-const UNPLAYABLE = (
-  <svg width="48" height="48" viewBox="0 0 24 24" aria-hidden="true">
-    <path
-      d="M4 6.5A2.5 2.5 0 0 1 6.5 4h11A2.5 2.5 0 0 1 20 6.5v11a2.5 2.5 0 0 1-2.5 2.5h-11A2.5 2.5 0 0 1 4 17.5zM3 3l18 18"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="1.5"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-    />
-  </svg>
-);
+const UNPLAYABLE = <LineIcon size={48} d={`${FRAME}M3 3l18 18`} />;
 
 /**
  * The generated clips have no speech, and there are no captions to offer: the rule that
@@ -71,16 +67,7 @@ function Player({ view, links }: { view: WatchView; links: WatchLinks }) {
 function Download({ links }: { links: WatchLinks }) {
   return (
     <a class="button" href={links.download} download>
-      <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
-        <path
-          d="M12 4v11m-5-5 5 5 5-5M5 20h14"
-          fill="none"
-          stroke="currentColor"
-          stroke-width="2"
-          stroke-linecap="round"
-          stroke-linejoin="round"
-        />
-      </svg>
+      <LineIcon size={18} weight={2} d="M12 4v11m-5-5 5 5 5-5M5 20h14" />
       Download mp4
     </a>
   );

@@ -180,15 +180,14 @@ describe('the watch page in Chromium', () => {
   });
 
   it('a running task that fails is told in words, with nothing to click', async () => {
-    const id = edge.sim.addTask({ durationMs: 800, outcome: 'failed' });
+    const id = edge.sim.addTask({ durationMs: 1_500, outcome: 'failed' });
     const page = await chromium.open(PHONE);
     await page.goto((await shareLink(edge, id)).href);
     expect(await text(page, '#label')).toMatch(/^(Waiting in the queue|Being generated)$/);
-    await page.waitForFunction(
-      () => document.querySelector('#label')?.textContent === 'This video could not be made',
-      { timeout: 10_000 },
-    );
-    expect(await page.$('script')).toBeNull(); // the server's page for a failed task
+    // The page reloads itself into the server's page for a failed task.
+    await page.waitForNavigation({ timeout: 10_000 });
+    expect(await text(page, '#label')).toBe('This video could not be made');
+    expect(await page.$('script')).toBeNull();
     await page.close();
   });
 
