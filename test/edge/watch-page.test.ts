@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { sampleVideo } from '../../src/simulator/sample-video.ts';
+import { SAMPLE_VIDEO_PARAMS, sampleVideo } from '../../src/simulator/sample-video.ts';
 import { TOKEN, useEdge } from './edge-harness.ts';
 import { SHARE_SECRET, shareLink, under, WATCH_VARS } from './watch-harness.ts';
 
@@ -42,14 +42,15 @@ describe('the watch page of a finished task', () => {
     expect(video).toContain('playsinline=""');
     expect(video).toContain('preload="metadata"');
     expect(video).toContain(`src="${link.origin}${under(link, '/video')}"`);
-    expect(video).toContain('width="1280" height="720"');
+    expect(video).toContain('width="320" height="180"'); // the task's params: the sample's size
     expect(html).toContain(`href="${link.origin}${under(link, '/video', '&amp;download=1')}"`);
     expect(html).toMatch(/<p id="label" role="status" aria-live="polite">Ready<\/p>/);
     expect(html).not.toContain('<script');
   });
 
   it('unfurls as the video: Open Graph and Twitter player tags at the size the provider made it', async () => {
-    const id = edge.sim.addTask({ durationMs: 0, prompt: 'A tall waterfall', aspectRatio: '9:16' });
+    const id = edge.sim.addTask({ durationMs: 0, prompt: 'A tall waterfall' });
+    const { width, height } = SAMPLE_VIDEO_PARAMS; // what the simulator's resp_data says
     const link = await shareLink(edge, id);
     const { html } = await page(edge, link);
     const videoUrl = `${link.origin}${under(link, '/video')}`;
@@ -60,12 +61,12 @@ describe('the watch page of a finished task', () => {
     expect(meta(html, 'og:video')).toBe(videoUrl);
     expect(meta(html, 'og:video:secure_url')).toBe(videoUrl);
     expect(meta(html, 'og:video:type')).toBe('video/mp4');
-    expect(meta(html, 'og:video:width')).toBe('720');
-    expect(meta(html, 'og:video:height')).toBe('1280');
+    expect(meta(html, 'og:video:width')).toBe(String(width));
+    expect(meta(html, 'og:video:height')).toBe(String(height));
     expect(meta(html, 'twitter:card')).toBe('player');
     expect(meta(html, 'twitter:player')).toBe(videoUrl);
-    expect(meta(html, 'twitter:player:width')).toBe('720');
-    expect(meta(html, 'twitter:player:height')).toBe('1280');
+    expect(meta(html, 'twitter:player:width')).toBe(String(width));
+    expect(meta(html, 'twitter:player:height')).toBe(String(height));
     expect(meta(html, 'twitter:player:stream')).toBe(videoUrl);
     expect(meta(html, 'twitter:player:stream:content_type')).toBe('video/mp4');
     // What the tags point at is the mp4 itself.
@@ -113,19 +114,15 @@ describe('the watch page of a finished task', () => {
   });
 
   it('keeps playing after the provider has forgotten the task: the kept copy describes itself', async () => {
-    const id = edge.sim.addTask({
-      durationMs: 0,
-      prompt: 'A lighthouse at dusk',
-      aspectRatio: '1:1',
-    });
+    const id = edge.sim.addTask({ durationMs: 0, prompt: 'A lighthouse at dusk' });
     const link = await shareLink(edge, id);
     await (await edge.call(under(link, '/video'))).arrayBuffer(); // kept in R2 now
     edge.sim.reset(); // the provider forgets everything
     const { response, html } = await page(edge, link);
     expect(response.status).toBe(200);
     expect(html).toContain('<h1 id="title">A lighthouse at dusk</h1>');
-    expect(meta(html, 'og:video:width')).toBe('960');
-    expect(html).toContain('960 × 960 · 5 s');
+    expect(meta(html, 'og:video:width')).toBe('320');
+    expect(html).toContain('320 × 180 · 1.5 s');
     const video = await edge.call(under(link, '/video'));
     expect(new Uint8Array(await video.arrayBuffer())).toEqual(sampleVideo());
     expect(edge.sim.requests).toHaveLength(0);
@@ -236,7 +233,7 @@ describe('/v/:id/video and /v/:id/events', () => {
     expect(events[0]?.view).toMatchObject({ id, state: 'queued', label: 'Waiting in the queue' });
     expect(events.at(-1)).toMatchObject({
       event: 'done',
-      view: { state: 'done', label: 'Ready', title: 'A paper boat on a pond', width: 1280 },
+      view: { state: 'done', label: 'Ready', title: 'A paper boat on a pond', width: 320 },
     });
   });
 });
