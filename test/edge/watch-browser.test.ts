@@ -150,7 +150,8 @@ describe('the watch page in Chromium', () => {
         await page.setJavaScriptEnabled(false);
         await page.goto(link.href);
         // Evaluated by the test through the DevTools protocol; the page itself runs nothing.
-        await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1, {
+        // The first frame is shown (readyState 2), not only the metadata: the screenshots show it.
+        await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 2, {
           timeout: 10_000,
         });
         expect(await page.$eval('video', (video) => video.duration)).toBeGreaterThan(0);
