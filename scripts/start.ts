@@ -139,6 +139,7 @@ async function startDiscordBot(token: string, baseURL: string) {
     jimeng: { token, baseURL },
     dataDir: process.env.BOT_DATA_DIR || undefined,
     edgePublicURL: process.env.EDGE_PUBLIC_URL || undefined,
+    edgeApiKey: process.env.EDGE_API_KEY || undefined,
   });
   closers.push({ name: 'the Discord bot', close: () => bot.stop() });
   say(`Discord bot: logged in as ${bot.client.user?.tag ?? 'the bot'}.`);
