@@ -49,6 +49,9 @@ const pageHeaders = secureHeaders({
     formAction: ["'none'"],
     frameAncestors: ["'none'"],
   },
+  // HTTPS for this host only: the edge may sit on a custom domain whose other hosts it does
+  // not speak for (secureHeaders' default adds includeSubDomains).
+  strictTransportSecurity: 'max-age=15552000',
 });
 
 /** What the page says about a task the link grants: the kept copy first, then the provider. */

@@ -96,6 +96,7 @@ describe('the watch page of a finished task', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     // The link's sig is the grant: it must not leave in a Referer.
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('strict-transport-security')).toBe('max-age=15552000');
     // A fresh nonce per answer.
     const again = await page(edge, link);
     expect(/style nonce="([^"]+)"/.exec(again.html)?.[1]).not.toBe(nonce);
