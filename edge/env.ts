@@ -37,6 +37,8 @@ export interface Env {
   EDGE_WEBHOOK_TIMEOUT_MS?: string;
   /** One TaskFollower per task id: polls it for every caller, keeps its video, sends its webhooks. */
   FOLLOWERS?: DurableObjectNamespace<TaskFollower>;
+  /** A secret: signs share links (`/task/:id/share`, `/v/:id?sig=…`); 32 characters or more. */
+  EDGE_SHARE_SECRET?: string;
   VIDEOS?: R2Bucket;
   RATE_LIMITER?: RateLimit;
 }

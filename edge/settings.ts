@@ -23,6 +23,8 @@ export interface Settings {
   webhookAllowPrivate: boolean;
   webhookBackoffScale: number;
   webhookTimeoutMs: number;
+  /** Signs share links; undefined when unset (the share routes then say what to set). */
+  shareSecret: string | undefined;
 }
 
 /** `?wait=N` is capped: a held request costs a subrequest per poll (50 on the free plan). */
@@ -71,6 +73,7 @@ export function readSettings(env: Env): Settings {
       webhookAllowPrivate: env.EDGE_WEBHOOK_ALLOW_PRIVATE?.trim().toLowerCase() === 'true',
       webhookBackoffScale: num(env.EDGE_WEBHOOK_BACKOFF_SCALE, 1, 0),
       webhookTimeoutMs: int(env.EDGE_WEBHOOK_TIMEOUT_MS, 15_000, 10),
+      shareSecret: env.EDGE_SHARE_SECRET?.trim() || undefined,
     };
     memo.set(env, settings);
   }

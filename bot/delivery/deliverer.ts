@@ -3,6 +3,7 @@ import { type Clock, type ConcurrencyLimit, createConcurrencyLimit } from '../..
 import type { Job } from '../jobs/job.ts';
 import type { Logger } from '../log.ts';
 import { mention, PROGRESS_MARK } from '../replies/messages.ts';
+import type { LinkButtonRow } from '../replies/watch-button.ts';
 import { missingPermissions } from './channel-permissions.ts';
 
 export interface OutgoingFile {
@@ -14,6 +15,8 @@ export interface OutgoingFile {
 export interface OutgoingMessage {
   content: string;
   file?: OutgoingFile | undefined;
+  /** Link buttons under the message ("Watch and share"). */
+  components?: LinkButtonRow[] | undefined;
 }
 
 /** Where a final answer went, or why it went nowhere. */
@@ -53,6 +56,9 @@ const fileParts = ({ file }: OutgoingMessage) =>
         files: [{ name: file.name, data: file.data, contentType: file.contentType }],
       }
     : { attachments: [], files: undefined };
+
+/** Only a message with buttons sends `components`: every other body stays as it was. */
+const componentParts = ({ components }: OutgoingMessage) => (components ? { components } : {});
 
 export interface Deliverer {
   /** Whether the interaction token may still be used for this job. */
@@ -129,7 +135,11 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     return upload(() =>
       interactionRest.patch(Routes.webhookMessage(job.applicationId, job.interactionToken), {
         auth: false,
-        body: { content: message.content, attachments: parts.attachments },
+        body: {
+          content: message.content,
+          attachments: parts.attachments,
+          ...componentParts(message),
+        },
         files: parts.files,
       }),
     );
@@ -153,6 +163,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
             nonce: job.id.slice(-25),
             enforce_nonce: true,
             attachments: parts.attachments,
+            ...componentParts(message),
           },
           files: parts.files,
         }),
