@@ -10,8 +10,8 @@ import { shareRoute } from './routes/share.ts';
 import { taskRoute } from './routes/task.ts';
 import { tasksRoute } from './routes/tasks.ts';
 import { videoRoute } from './routes/video.ts';
-import { webhooksRoute } from './routes/webhooks.ts';
 import { watchRoute } from './routes/watch.tsx';
+import { webhooksRoute } from './routes/webhooks.ts';
 import { readSettings } from './settings.ts';
 import { upstreamFor } from './upstream.ts';
 
