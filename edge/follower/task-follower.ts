@@ -187,11 +187,13 @@ export class TaskFollower extends DurableObject<Env> {
   /**
    * The idle time counts from the last watcher's departure. Only that one is written down: a
    * thousand watchers leaving at the end would be a thousand writes, and every write holds the
-   * object's next request out (the copy's, a webhook's) until it is stored.
+   * object's next request out (the copy's, a webhook's) until it is stored. The others do not
+   * even read storage: a read parses the stored task, a thousand times over at the end.
    */
   #left(): void {
+    if (this.#watchers.size > 0) return;
     const task = this.#follows.read()?.task;
-    if (this.#watchers.size > 0 || (task && isTerminalStatus(task.status))) return;
+    if (task && isTerminalStatus(task.status)) return;
     this.#follows.asked(Date.now());
   }
 
