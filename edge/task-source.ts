@@ -3,6 +3,7 @@ import { isTerminalStatus, type Task, terminalTaskError } from '../src/index.ts'
 import { cacheTask, markPending, readCachedTask } from './cache.ts';
 import { type EdgeTask, edgeTask } from './edge-task.ts';
 import type { AppEnv } from './env.ts';
+import { renderTask } from './rendered-task.ts';
 import { isVideoStored } from './video-store.ts';
 
 /**
@@ -11,7 +12,7 @@ import { isVideoStored } from './video-store.ts';
  * off R2 itself (one lookup, and only for a done task the cache did not hold).
  */
 export async function loadTask(c: Context<AppEnv>, id: string): Promise<EdgeTask> {
-  const { baseURL, client, flight } = c.get('upstream');
+  const { baseURL, client, flight, redact } = c.get('upstream');
   const bucket = c.env.VIDEOS;
   const cached = await readCachedTask(baseURL, id, Boolean(bucket)).catch(() => undefined);
   if (cached) return cached;
@@ -23,15 +24,15 @@ export async function loadTask(c: Context<AppEnv>, id: string): Promise<EdgeTask
         ? await isVideoStored(bucket, id).catch(() => false)
         : false;
     const shown = edgeTask(task, archived);
-    if (isTerminalStatus(task.status))
-      await cacheTask(baseURL, shown, Boolean(bucket)).catch(() => {});
-    else markPending(baseURL, id);
+    if (isTerminalStatus(task.status)) {
+      await cacheTask(baseURL, renderTask(shown, redact), Boolean(bucket)).catch(() => {});
+    } else markPending(baseURL, id);
     return shown;
   });
 }
 
 /** A task that does not exist or expired upstream is an error to an HTTP caller (404, 410). */
-export function assertKnown<T extends Task>(task: T): T {
+export function assertKnown<T extends Pick<Task, 'id' | 'status' | 'requestId'>>(task: T): T {
   // A failed task is an answer here: only the video route has nothing to show for one.
   const error = task.status === 'failed' ? undefined : terminalTaskError(task);
   if (error) throw error;

@@ -7,8 +7,9 @@ import {
   type Task,
 } from '../../src/index.ts';
 import { cacheSeconds } from '../cache-policy.ts';
-import { type EdgeTask, edgeTask } from '../edge-task.ts';
+import { edgeTask } from '../edge-task.ts';
 import type { Env } from '../env.ts';
+import { type RenderedTask, renderTask } from '../rendered-task.ts';
 import { readSettings, type Settings } from '../settings.ts';
 import { type Upstream, upstreamFor } from '../upstream.ts';
 import { ARCHIVE_JOB_ID, archiveJob } from './archive-job.ts';
@@ -78,7 +79,7 @@ export class TaskFollower extends DurableObject<Env> {
     const watcher = this.#watchers.add(request.signal ?? undefined, () => this.#left());
     const { task, error, polledAt, nextPollAt } = follow;
     if (task && (!isTerminalStatus(task.status) || cacheSeconds(task, now) > 0)) {
-      watcher.send({ type: 'task', task: this.#edge(task), polled: false });
+      watcher.send({ type: 'task', task: this.#render(task), polled: false });
       if (isTerminalStatus(task.status)) {
         if (this.#jobs.pending(archiveJob.name) === 0) watcher.close();
       } else if (nextPollAt === undefined) {
@@ -219,8 +220,10 @@ export class TaskFollower extends DurableObject<Env> {
     };
   }
 
-  #edge(task: Task): EdgeTask {
-    return edgeTask(task, this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done');
+  /** The task as the edge shows it, rendered once for every watcher it goes to. */
+  #render(task: Task): RenderedTask {
+    const archived = this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done';
+    return renderTask(edgeTask(task, archived), this.#upstream().redact);
   }
 
   #poll(): Promise<void> {
@@ -240,7 +243,7 @@ export class TaskFollower extends DurableObject<Env> {
     try {
       const task = await client.getTask(follow.taskId);
       this.#follows.saveTask(task, Date.now());
-      update = { type: 'task', task: this.#edge(task), polled: true };
+      update = { type: 'task', task: this.#render(task), polled: true };
     } catch (error) {
       const wire = toWireError(error, follow.taskId, redact);
       this.#follows.saveError(wire, Date.now());
@@ -380,7 +383,7 @@ export class TaskFollower extends DurableObject<Env> {
     // The copy settled: watchers learn whether the video is kept, then they may go.
     const task = this.#follows.read()?.task;
     if (job.id === ARCHIVE_JOB_ID && outcome.status !== 'retry' && task) {
-      this.#watchers.send({ type: 'task', task: this.#edge(task), polled: false });
+      this.#watchers.send({ type: 'task', task: this.#render(task), polled: false });
     }
   }
 
