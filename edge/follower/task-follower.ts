@@ -68,8 +68,9 @@ export class TaskFollower extends DurableObject<Env> {
   }
 
   /**
-   * `GET /watch?id=<task id>`: NDJSON FollowerUpdates, from the state known now (or, with none,
-   * the answer of a query made at once) until the task has settled or the caller aborts.
+   * `GET /watch?id=<task id>`: FollowerUpdates, one per line (`updateLine`), from the state
+   * known now (or, with none, the answer of a query made at once) until the first terminal
+   * state, after which the stream ends, or until the caller aborts.
    */
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -80,9 +81,8 @@ export class TaskFollower extends DurableObject<Env> {
     const { task, error, polledAt, nextPollAt } = follow;
     if (task && (!isTerminalStatus(task.status) || cacheSeconds(task, now) > 0)) {
       watcher.send({ type: 'task', task: this.#render(task), polled: false });
-      if (isTerminalStatus(task.status)) {
-        if (this.#jobs.pending(archiveJob.name) === 0) watcher.close();
-      } else if (nextPollAt === undefined) {
+      if (isTerminalStatus(task.status)) watcher.close();
+      else if (nextPollAt === undefined) {
         // An idle follower: its state may be old, so it asks at once.
         void this.#poll();
       }
@@ -292,16 +292,19 @@ export class TaskFollower extends DurableObject<Env> {
     }
   }
 
-  /** After any change: waiting jobs that can run now become due; watchers of a settled task are let go. */
+  /**
+   * After any change: waiting jobs that can run now become due; watchers of a settled task are
+   * let go at once, their streams ended here. A watcher that ended its watch itself would abort
+   * its request, an abort on each side, a thousand of them at the end of a popular task; a
+   * stream that ends costs neither. The copy's outcome is not streamed: GET and webhooks tell it.
+   */
   #afterChange(): void {
     const view = this.#view();
     const now = Date.now();
     for (const job of this.#jobs.waiting()) {
       if (jobKinds[job.kind]?.ready(job, view)) this.#jobs.makeDue(job.id, now);
     }
-    if (view.task && isTerminalStatus(view.task.status) && view.pending(archiveJob.name) === 0) {
-      this.#watchers.closeAll();
-    }
+    if (view.task && isTerminalStatus(view.task.status)) this.#watchers.closeAll();
   }
 
   #addWebhook(url: string, now: number): SubscribeResult {
@@ -379,11 +382,6 @@ export class TaskFollower extends DurableObject<Env> {
       case 'wait':
         this.#jobs.wait(job.id);
         break;
-    }
-    // The copy settled: watchers learn whether the video is kept, then they may go.
-    const task = this.#follows.read()?.task;
-    if (job.id === ARCHIVE_JOB_ID && outcome.status !== 'retry' && task) {
-      this.#watchers.send({ type: 'task', task: this.#render(task), polled: false });
     }
   }
 

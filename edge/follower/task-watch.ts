@@ -39,11 +39,14 @@ export async function watchTask(
   const lines = readLines(response.body);
   let pending: Promise<IteratorResult<string>> | undefined;
   let ended = false;
+  // The follower ends the stream itself right after a terminal state (or it has ended): then
+  // leaving needs no abort, which would cost this request and the follower one each.
+  let settled = false;
   const close = () => {
     if (ended) return;
     ended = true;
     signal.removeEventListener('abort', close);
-    leave.abort();
+    if (!settled) leave.abort();
     lines.return?.(undefined).catch(() => {});
   };
   signal.addEventListener('abort', close, { once: true });
@@ -67,16 +70,17 @@ export async function watchTask(
         if (result === 'timeout') return undefined;
         pending = undefined;
         if (result.done) {
+          settled = true;
           close();
           return undefined;
         }
         const update = readUpdate(result.value);
-        // Not a done task whose copy is still on its way: the copy ends moments later, and GET
-        // reads `archived` off R2 itself.
-        if (update.type === 'task') {
+        if (update.type === 'task' && isTerminalStatus(update.task.head.status)) {
+          settled = true;
+          // Not a done task whose copy is still on its way: the copy ends moments later, and
+          // GET reads `archived` off R2 itself.
           const { head } = update.task;
-          const copying = keepsVideos && head.status === 'done' && !head.archived;
-          if (isTerminalStatus(head.status) && !copying) {
+          if (!(keepsVideos && head.status === 'done' && !head.archived)) {
             c.executionCtx.waitUntil(cacheTask(baseURL, update.task, keepsVideos).catch(() => {}));
           }
         }
