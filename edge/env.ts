@@ -2,8 +2,9 @@ import type { Settings } from './settings.ts';
 import type { Upstream } from './upstream.ts';
 
 /**
- * What the Worker is given. Secrets: JIMENG_TOKEN, EDGE_API_KEYS (`wrangler secret put`,
- * `.dev.vars` locally). Vars: the rest. Bindings: VIDEOS (R2) and RATE_LIMITER, both optional.
+ * What the Worker is given. Secrets: JIMENG_TOKEN, EDGE_API_KEYS, DISCORD_TOKEN (`wrangler
+ * secret put`, `.dev.vars` locally). Vars: the rest. Bindings: VIDEOS (R2) and RATE_LIMITER,
+ * both optional.
  */
 export interface Env {
   JIMENG_TOKEN?: string;
@@ -23,6 +24,20 @@ export interface Env {
   EDGE_UPSTREAM_RETRIES?: string;
   /** Upstream queries one ?wait or SSE request may make (Free plan: 50 subrequests per request). */
   EDGE_FOLLOW_QUERIES?: string;
+  /** The Discord application's public key (hex): turns on `POST /discord/interactions`. */
+  DISCORD_PUBLIC_KEY?: string;
+  /** The application's id; interactions carry it too, and must match when it is set. */
+  DISCORD_APPLICATION_ID?: string;
+  /** The bot token (a secret, optional): channel posts once an interaction token is no use. */
+  DISCORD_TOKEN?: string;
+  /** Base of Discord's REST API, as the gateway bot's (default `https://discord.com/api`). */
+  DISCORD_API_URL?: string;
+  /** Tuning, mostly for tests: fewest milliseconds between two edits of a progress reply. */
+  DISCORD_PROGRESS_INTERVAL_MS?: string;
+  /** How long a command follows its task before saying it stopped watching. */
+  DISCORD_FOLLOW_TIMEOUT_MS?: string;
+  /** Active jobs per Discord user; past it the user is refused politely. */
+  DISCORD_MAX_JOBS_PER_USER?: string;
   VIDEOS?: R2Bucket;
   RATE_LIMITER?: RateLimit;
 }

@@ -11,7 +11,8 @@ export type EdgeErrorCode =
   | 'not_found'
   | 'task_not_done'
   | 'video_expired'
-  | 'invalid_request';
+  | 'invalid_request'
+  | 'configuration_error';
 
 /** An edge-side refusal: an HTTPException that knows its stable code. */
 export class EdgeError extends HTTPException {

@@ -30,6 +30,7 @@ export { followTask } from './follow-task.ts';
 export type { WaitOptions } from './poll.ts';
 export { MIN_INTERVAL_MS } from './poll.ts';
 export { redactor } from './redactor.ts';
+export { parseRetryAfter } from './retry-policy.ts';
 export type { Task, TaskParams } from './task.ts';
 export { assertTaskId, isValidTaskId } from './task-id.ts';
 export type { TaskStatus } from './task-status.ts';
