@@ -151,7 +151,22 @@ function videoLinkLines(task: Task, edgePublicURL: string | undefined): string[]
 /** The edge asks the provider for a fresh link before its own expires: its link outlives theirs. */
 function edgeLinkLines(task: Task, edgePublicURL: string | undefined): string[] {
   if (!edgePublicURL) return [];
-  return [`A link that keeps working: ${edgePublicURL.replace(/\/+$/, '')}/task/${task.id}/video`];
+  return [`A link that keeps working: ${edgeVideoLink(edgePublicURL, task.id)}`];
+}
+
+function edgeVideoLink(edgePublicURL: string, taskId: string): string {
+  return `${edgePublicURL.replace(/\/+$/, '')}/task/${taskId}/video`;
+}
+
+/**
+ * The last edit an interaction token allows when nothing can post in the channel later (the
+ * Worker without a bot token): where the video will be, so nothing is lost silently.
+ */
+export function tokenEndingText(taskId: string, edgePublicURL: string | undefined): string {
+  const where = edgePublicURL
+    ? `once it is done, the video will be at ${edgeVideoLink(edgePublicURL, taskId)}`
+    : `once it is done, run \`/jimeng result task_id:${taskId}\` for the video`;
+  return `I can no longer update this reply after 15 minutes: ${where}.`;
 }
 
 export function failureText(taskId: string | null, error: unknown): string {

@@ -75,7 +75,9 @@ export function createDiscordRest(options: DiscordRestOptions): DiscordRest {
       const form = new FormData();
       form.set('payload_json', JSON.stringify(request.body ?? {}));
       const { name, data, contentType } = request.file;
-      form.set('files[0]', new Blob([data], { type: contentType }), name);
+      // Downloads and uploads are plain ArrayBuffer-backed arrays, never shared memory.
+      const bytes = data as Uint8Array<ArrayBuffer>;
+      form.set('files[0]', new Blob([bytes], { type: contentType }), name);
       body = form;
     } else if (request.body !== undefined) {
       headers['content-type'] = 'application/json';

@@ -1,7 +1,7 @@
 import { type InteractionInit, interactionPayload } from './interaction.ts';
 import type { Json, World } from './payloads.ts';
 import type { InteractionSigner } from './signer.ts';
-import type { InteractionState, Store } from './store.ts';
+import type { Store } from './store.ts';
 
 /** Discord gives up on an interaction not answered within this ("The application did not respond"). */
 export const ANSWER_DEADLINE_MS = 3_000;
@@ -68,16 +68,9 @@ export function createHttpInteractions({ world, store, signer, nextId }: HttpInt
     const interaction = store.interactions.get(token);
     if (interaction && response.status === 200) {
       if (ms > ANSWER_DEADLINE_MS) interaction.expired = true;
-      else acknowledge(interaction, answer);
+      else store.acknowledge(token, answer);
     }
     return { id, token, status: response.status, body: answer, ms };
-  }
-
-  function acknowledge(interaction: InteractionState, answer: unknown) {
-    const { type, data } = (answer ?? {}) as { type?: unknown; data?: Json };
-    if (type !== 4 && type !== 5) return;
-    store.createOriginal(interaction, type, data ?? {}, []);
-    interaction.acknowledged = true;
   }
 
   /** The PING Discord sends when the endpoint is saved, and now and then after. */

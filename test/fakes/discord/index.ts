@@ -61,6 +61,11 @@ export interface FakeDiscord {
     init: InteractionInit,
     options?: HttpInteractionOptions & { endpoint?: string },
   ): Promise<HttpInteractionResult>;
+  /**
+   * An interaction already answered with a deferral (`{ type: 5 }`), as if an endpoint had
+   * taken it: its token's webhooks work, and `@original` shows "thinking".
+   */
+  deferredInteraction(attachmentSizeLimit?: number): { id: string; token: string };
   /** POSTs a signed PING to an Interactions Endpoint URL. */
   ping(options?: HttpInteractionOptions & { endpoint?: string }): Promise<HttpInteractionResult>;
   /** The Interactions Endpoint URL saved by `PATCH /applications/@me`, if any. */
@@ -159,6 +164,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     postInteraction: (init, options = {}) =>
       http.command(endpointFor(options.endpoint), init, options),
     ping: (options = {}) => http.ping(endpointFor(options.endpoint), options),
+    deferredInteraction(attachmentSizeLimit) {
+      const ids = { id: nextId(), token: `fake-interaction-${nextId()}` };
+      store.addInteraction(ids.id, ids.token, attachmentSizeLimit);
+      store.acknowledge(ids.token, { type: 5 });
+      return ids;
+    },
     interactionsEndpointURL: () => endpoint.url,
     waitFor: (predicate, timeoutMs) => recorder.waitFor(predicate, timeoutMs),
     expireInteractionToken(interactionToken) {

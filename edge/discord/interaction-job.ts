@@ -1,0 +1,30 @@
+import type { Job } from '../../bot/job.ts';
+import type { TaskStatus } from '../../src/index.ts';
+
+/**
+ * One person waiting in Discord for one task's video, as the task's follower keeps it: the
+ * gateway bot's `Job` (so its replies, permissions and final post apply unchanged) plus what a
+ * job driven by alarms must remember between them. Plain JSON.
+ */
+export interface InteractionJob extends Job {
+  /** The Worker's public origin, as Discord called it: where permanent video links point. */
+  origin: string;
+  /** Past this the job stops following and says so, as the gateway bot does. */
+  followUntil: number;
+  /** The task's last status seen. */
+  status: TaskStatus | null;
+  /** The progress text last shown, the status it showed, and when: edits go on change only. */
+  shown?: { text: string; status: TaskStatus | null; at: number } | undefined;
+  /** Set once the last edit before the token dies has said where the video will be. */
+  farewell?: boolean | undefined;
+}
+
+/** The token is left alone this long before it dies, so an upload never straddles its end. */
+export const TOKEN_MARGIN_MS = 60 * 1000;
+/** Without a bot token, the reply says where the video will be this long before that. */
+export const FAREWELL_LEAD_MS = 2 * 60 * 1000;
+/**
+ * The deferral travels back to Discord in the HTTP response, after the follower has the job:
+ * a call on the token before Discord has read that response would find no reply to edit.
+ */
+export const ANSWER_GRACE_MS = 1_000;

@@ -1,0 +1,224 @@
+import type { Deliverer } from '../../bot/deliverer.ts';
+import { failureReply } from '../../bot/failure-reply.ts';
+import { type LinkReason, postFinal } from '../../bot/final-post.ts';
+import { jobLogFields as fields } from '../../bot/job-log-fields.ts';
+import type { Logger } from '../../bot/log.ts';
+import {
+  cannotAttachText,
+  missingPermissionsText,
+  progressText,
+  tokenEndingText,
+  tooLargeText,
+} from '../../bot/messages.ts';
+import type { OutgoingMessage } from '../../bot/outgoing-message.ts';
+import { type VideoMessageOptions, videoMessage } from '../../bot/video-message.ts';
+import { type Clock, type Task, type TaskStatus, TimeoutError } from '../../src/index.ts';
+import { missingPermissions } from './channel-permissions.ts';
+import {
+  ANSWER_GRACE_MS,
+  FAREWELL_LEAD_MS,
+  type InteractionJob,
+  TOKEN_MARGIN_MS,
+} from './interaction-job.ts';
+
+export interface InteractionJobsOptions {
+  deliverer: Deliverer;
+  clock: Clock;
+  logger: Logger;
+  /** Fewest milliseconds between two edits of one reply. */
+  progressIntervalMs: number;
+  /** Whether anything can post in the channel once the token is gone (DISCORD_TOKEN is set). */
+  canPostInChannel: boolean;
+  /** Downloads (and one fresh query for a dead link), as the gateway bot does them. */
+  video: Omit<VideoMessageOptions, 'logger' | 'edgePublicURL'>;
+  /** The edge URL people can open without a key, for permanent video links; else undefined. */
+  edgePublicURL(job: InteractionJob): string | undefined;
+  save(job: InteractionJob): Promise<void>;
+  /** The job is over: delivered, told, or given up on. */
+  remove(job: InteractionJob): Promise<void>;
+}
+
+/**
+ * How following ended for these jobs: the done task (and when the follower saw it done), or
+ * the error that ended it: a failed, missing or expired task, a refusal, a timeout.
+ */
+export type Outcome = { done: Task; seenAt?: number | undefined } | { error: unknown };
+
+export interface InteractionJobs {
+  /** News of the task (or none): edits the reply when its text changed and the interval allows. */
+  update(job: InteractionJob, status?: TaskStatus | null): Promise<void>;
+  /** When this job next needs a turn even if the task has no news; Infinity for never. */
+  dueAt(job: InteractionJob): number;
+  /** Whether the job has followed its task for as long as it may. */
+  timedOut(job: InteractionJob): boolean;
+  /**
+   * The final answer of each job, exactly once: the video is downloaded once per upload limit,
+   * each job is marked `delivering` before its post and removed after it. Rejects (after trying
+   * every job) when a post failed for a reason worth another try; delivered jobs stay done.
+   */
+  settle(jobs: InteractionJob[], outcome: Outcome): Promise<void>;
+}
+
+/**
+ * Discord jobs driven by a task follower's alarms: every decision is made from the stored job
+ * and the clock, never from a timer, so any alarm, in any isolate, after any restart, carries
+ * a job on where the last one left it.
+ */
+export function createInteractionJobs(options: InteractionJobsOptions): InteractionJobs {
+  const { deliverer, clock, logger, progressIntervalMs, canPostInChannel, save, remove } = options;
+
+  const farewellAt = (job: InteractionJob) =>
+    job.tokenExpiresAt - TOKEN_MARGIN_MS - FAREWELL_LEAD_MS;
+  const farewellDue = (job: InteractionJob, now: number) =>
+    !canPostInChannel && now >= farewellAt(job);
+
+  const render = (job: InteractionJob, now: number, farewell: boolean) => {
+    let note: string | undefined;
+    if (farewell) note = tokenEndingText(job.taskId ?? '', options.edgePublicURL(job));
+    else if (canPostInChannel) {
+      const missing = missingPermissions(job, true);
+      if (missing.length > 0) note = missingPermissionsText(job.taskId, missing);
+    }
+    const progress = { kind: 'following' as const, status: job.status };
+    return progressText(job.taskId, progress, now - job.createdAt, note);
+  };
+
+  /** Waits out the moment between handing Discord the deferral and it being able to use it. */
+  const afterAnswer = async (job: InteractionJob) => {
+    const wait = job.createdAt + ANSWER_GRACE_MS - clock.now();
+    if (wait > 0) await clock.sleep(wait);
+  };
+
+  const deliver = async (
+    job: InteractionJob,
+    message: OutgoingMessage,
+    linkOnly: ((why: LinkReason) => OutgoingMessage) | undefined,
+    seenAt: number | undefined,
+  ) => {
+    await afterAnswer(job);
+    // Marked before the post: an alarm repeated after a crash reads the reply instead.
+    if (job.phase === 'delivering' && (await deliverer.replyIsFinal(job))) {
+      logger('job_already_delivered', fields(job));
+      await remove(job);
+      return;
+    }
+    job.phase = 'delivering';
+    await save(job);
+    const delivery = await postFinal({ deliverer, logger }, job, message, linkOnly);
+    logger('job_delivered', {
+      ...fields(job),
+      via: delivery.via,
+      upload: Boolean(message.file),
+      doneToPostedMs: seenAt === undefined ? undefined : clock.now() - seenAt,
+    });
+    await remove(job);
+  };
+
+  const messagesFor = async (jobs: InteractionJob[], task: Task) => {
+    // One download per upload limit, however many people wait for this video.
+    const byLimit = new Map<string, InteractionJob[]>();
+    for (const job of jobs) {
+      const key = `${job.attachmentSizeLimit} ${options.edgePublicURL(job) ?? ''}`;
+      byLimit.set(key, [...(byLimit.get(key) ?? []), job]);
+    }
+    const messages = new Map<InteractionJob, OutgoingMessage>();
+    const never = new AbortController().signal;
+    for (const group of byLimit.values()) {
+      const first = group[0] as InteractionJob;
+      const edgePublicURL = options.edgePublicURL(first);
+      const message = await videoMessage(
+        { ...options.video, logger, edgePublicURL },
+        first,
+        task,
+        never,
+      );
+      for (const job of group) messages.set(job, message);
+    }
+    return messages;
+  };
+
+  return {
+    async update(job, status) {
+      const changed = status !== undefined && status !== job.status;
+      if (status !== undefined) job.status = status;
+      const now = clock.now();
+      const usable =
+        job.phase === 'following' &&
+        now >= job.createdAt + ANSWER_GRACE_MS &&
+        deliverer.tokenUsable(job);
+      const farewell = farewellDue(job, now);
+      const text = usable ? render(job, now, farewell) : undefined;
+      const due = text !== undefined && text !== job.shown?.text;
+      if (!due || (job.shown && now < job.shown.at + progressIntervalMs)) {
+        if (changed) await save(job);
+        return;
+      }
+      try {
+        if (await deliverer.editReply(job, text)) {
+          job.shown = { text, status: job.status, at: now };
+          if (farewell) job.farewell = true;
+        }
+      } catch (error) {
+        // Not worth a retry storm: the next turn after the interval tries again.
+        job.shown = { text: job.shown?.text ?? '', status: job.shown?.status ?? null, at: now };
+        logger('progress_edit_failed', {
+          ...fields(job),
+          message: error instanceof Error ? error.message : String(error),
+        });
+      }
+      await save(job);
+    },
+
+    dueAt(job) {
+      if (job.phase !== 'following') return clock.now();
+      const times = [job.followUntil];
+      if (deliverer.tokenUsable(job)) {
+        if (!canPostInChannel && !job.farewell) times.push(farewellAt(job));
+        // A new status is shown as soon as the interval allows; the elapsed time moves with
+        // the task's polls, which wake the follower anyway.
+        if (!job.shown || job.shown.status !== job.status) {
+          times.push(
+            Math.max(job.createdAt + ANSWER_GRACE_MS, (job.shown?.at ?? 0) + progressIntervalMs),
+          );
+        }
+      }
+      return Math.min(...times);
+    },
+
+    timedOut: (job) => job.phase === 'following' && clock.now() >= job.followUntil,
+
+    async settle(jobs, outcome) {
+      const messages = 'done' in outcome ? await messagesFor(jobs, outcome.done) : undefined;
+      const results = await Promise.allSettled(
+        jobs.map((job) => {
+          if ('done' in outcome && messages) {
+            const task = outcome.done;
+            const url = options.edgePublicURL(job);
+            const linkOnly = (why: LinkReason) => ({
+              content:
+                why === 'too_large'
+                  ? tooLargeText(task, job.attachmentSizeLimit, url)
+                  : cannotAttachText(task, url),
+            });
+            const message = messages.get(job) as OutgoingMessage;
+            return deliver(job, message, linkOnly, outcome.seenAt);
+          }
+          const error = 'error' in outcome ? outcome.error : undefined;
+          const content = failureReply(job, error, { kind: 'following', status: job.status });
+          return deliver(job, { content }, undefined, undefined);
+        }),
+      );
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
+}
+
+/** The error a job that followed its task for its whole time ends with, in the bot's words. */
+export function followTimeoutError(job: InteractionJob): TimeoutError {
+  const minutes = Math.round((job.followUntil - job.createdAt) / 60_000);
+  return new TimeoutError(
+    `Stopped waiting for task ${job.taskId} after ${minutes} min. The task may still finish: query it again later.`,
+    { taskId: job.taskId ?? undefined, requestId: job.requestId ?? undefined },
+  );
+}
