@@ -27,6 +27,13 @@ export interface StartEdgeOptions {
   rateLimitPerMinute?: number;
   /** A directory for the Cache API's storage, so several workerd processes share one cache. */
   cachePersist?: string;
+  /**
+   * A directory for Durable Objects' storage and pending alarms: a Worker started again on it
+   * carries on where the last one stopped. Default: in memory.
+   */
+  persist?: string;
+  /** Where workerd's stdout lines go (the Worker's logs); default the console. */
+  onLog?: (line: string) => void;
   /** Extra vars, e.g. EDGE_POLL_INTERVAL_MS for fast tests. */
   vars?: Record<string, string>;
   /**
@@ -53,6 +60,8 @@ export const WORKER_BUILD_OPTIONS = {
   conditions: ['workerd', 'worker', 'browser'],
   mainFields: ['module', 'main'],
   target: 'es2022',
+  // Provided by workerd itself (`DurableObject`).
+  external: ['cloudflare:*'],
   logLevel: 'silent',
 } as const satisfies BuildOptions;
 
@@ -85,6 +94,8 @@ export async function edgeWorkerOptions(options: StartEdgeOptions) {
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings,
+    durableObjects: { DISCORD_USERS: { className: 'DiscordUser', useSQLite: true } },
+    ...(options.persist ? { durableObjectsPersist: options.persist } : {}),
     ...(options.cachePersist ? { cachePersist: options.cachePersist } : {}),
     ...(options.videos === false ? {} : { r2Buckets: ['VIDEOS'] }),
     ...(options.rateLimitPerMinute
@@ -99,7 +110,7 @@ export async function edgeWorkerOptions(options: StartEdgeOptions) {
 
 /** Runs the edge Worker in workerd on 127.0.0.1 (in-memory R2 unless `videos: false`). */
 export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge> {
-  const output = heldRuntimeOutput();
+  const output = heldRuntimeOutput(options.onLog);
   const config = {
     ...(await edgeWorkerOptions(options)),
     host: '127.0.0.1',
@@ -143,12 +154,12 @@ function withoutNewSignalListeners<T>(create: () => T): T {
  * workerd's output as Miniflare would print it, except that its stderr is held until the
  * start is over, so that a failure Miniflare sums up in its error can be dropped.
  */
-function heldRuntimeOutput() {
+function heldRuntimeOutput(onLog: (line: string) => void = (line) => console.log(line)) {
   let held: string[] | undefined = [];
   let dropping = false;
   return {
     handle(stdout: Readable, stderr: Readable) {
-      createInterface(stdout).on('line', (line) => console.log(line));
+      createInterface(stdout).on('line', onLog);
       createInterface(stderr).on('line', (line) => {
         if (dropping) return;
         if (held) held.push(line);

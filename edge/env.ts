@@ -1,3 +1,4 @@
+import type { DiscordUser } from './discord/discord-user.ts';
 import type { Settings } from './settings.ts';
 import type { Upstream } from './upstream.ts';
 
@@ -40,6 +41,8 @@ export interface Env {
   DISCORD_MAX_JOBS_PER_USER?: string;
   VIDEOS?: R2Bucket;
   RATE_LIMITER?: RateLimit;
+  /** One Durable Object per Discord user: the per-user cap, and prompts until submitted. */
+  DISCORD_USERS?: DurableObjectNamespace<DiscordUser>;
 }
 
 /** Read with `c.get(name)`: `c.var` builds a new object from every variable on each read. */

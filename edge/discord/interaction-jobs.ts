@@ -57,6 +57,8 @@ export interface InteractionJobs {
    * every job) when a post failed for a reason worth another try; delivered jobs stay done.
    */
   settle(jobs: InteractionJob[], outcome: Outcome): Promise<void>;
+  /** A final answer of the job's own (a submit that failed), with the same exactly-once marks. */
+  tell(job: InteractionJob, content: string): Promise<void>;
 }
 
 /**
@@ -186,6 +188,8 @@ export function createInteractionJobs(options: InteractionJobsOptions): Interact
     },
 
     timedOut: (job) => job.phase === 'following' && clock.now() >= job.followUntil,
+
+    tell: (job, content) => deliver(job, { content }, undefined, undefined),
 
     async settle(jobs, outcome) {
       const messages = 'done' in outcome ? await messagesFor(jobs, outcome.done) : undefined;

@@ -1,0 +1,70 @@
+import type { Deliverer } from '../../bot/deliverer.ts';
+import { createLogger, type Logger } from '../../bot/log.ts';
+import { createConcurrencyLimit, systemClock } from '../../src/index.ts';
+import type { Env } from '../env.ts';
+import { type DiscordSettings, readSettings, type Settings } from '../settings.ts';
+import { upstreamFor } from '../upstream.ts';
+import { createDiscordRest, type DiscordRest } from './discord-rest.ts';
+import type { InteractionJob } from './interaction-job.ts';
+import { createInteractionJobs, type InteractionJobs } from './interaction-jobs.ts';
+import { createWebhookDeliverer } from './webhook-deliverer.ts';
+
+/** What the Durable Objects need to answer Discord: built once per isolate from the env. */
+export interface DiscordRuntime {
+  settings: Settings;
+  discord: DiscordSettings;
+  rest: DiscordRest;
+  deliverer: Deliverer;
+  logger: Logger;
+  /** The jobs' logic over one object's storage. */
+  jobs(storage: JobStorage): InteractionJobs;
+}
+
+export interface JobStorage {
+  save(job: InteractionJob): Promise<void>;
+  remove(job: InteractionJob): Promise<void>;
+}
+
+let current: { env: Env; runtime: DiscordRuntime } | undefined;
+
+export function discordRuntime(env: Env): DiscordRuntime {
+  if (current?.env === env) return current.runtime;
+  const settings = readSettings(env);
+  const discord = settings.discord;
+  if (!discord) {
+    throw new Error('DISCORD_PUBLIC_KEY is not set: this Worker serves no Discord interactions.');
+  }
+  const clock = systemClock;
+  const logger = createLogger();
+  const rest = createDiscordRest({ apiURL: discord.apiURL, botToken: discord.botToken, clock });
+  const deliverer = createWebhookDeliverer({ rest, clock, logger });
+  const upstream = upstreamFor(env, settings);
+  const video = {
+    jimeng: upstream.client,
+    upstream: createConcurrencyLimit(8),
+    // One object follows one task: a second download at once would only be a retry.
+    downloads: createConcurrencyLimit(2),
+  };
+  // Task routes anyone can open: the only kind of link worth giving people in a channel.
+  const open = settings.public && settings.apiKeys.length === 0;
+  const runtime: DiscordRuntime = {
+    settings,
+    discord,
+    rest,
+    deliverer,
+    logger,
+    jobs: (storage) =>
+      createInteractionJobs({
+        deliverer,
+        clock,
+        logger,
+        progressIntervalMs: discord.progressIntervalMs,
+        canPostInChannel: rest.hasBotToken,
+        video,
+        edgePublicURL: (job) => (open ? job.origin : undefined),
+        ...storage,
+      }),
+  };
+  current = { env, runtime };
+  return runtime;
+}
