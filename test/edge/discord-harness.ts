@@ -20,6 +20,8 @@ export interface DiscordHarness {
   edge: RunningEdge;
   /** `<edge>/discord/interactions`, where the fake Discord POSTs interactions. */
   endpoint: string;
+  /** The Worker's log lines (workerd's stdout), kept instead of printed. */
+  logs: string[];
 }
 
 export interface DiscordHarnessOptions {
@@ -35,7 +37,7 @@ export interface DiscordHarnessOptions {
  * interactions for that application, for one test file.
  */
 export function useDiscordEdge(options: DiscordHarnessOptions = {}): DiscordHarness {
-  const harness = {} as DiscordHarness;
+  const harness = { logs: [] as string[] } as DiscordHarness;
   beforeAll(async () => {
     harness.sim = createSimulator({ token: TOKEN, durationMs: 300, ...options.sim });
     harness.served = await serveSimulator(harness.sim);
@@ -44,6 +46,7 @@ export function useDiscordEdge(options: DiscordHarnessOptions = {}): DiscordHarn
       baseURL: harness.served.url,
       token: TOKEN,
       apiKeys: KEY,
+      onLog: (line) => harness.logs.push(line),
       ...options.edge,
       vars: {
         ...FAST_VARS,
