@@ -1,4 +1,4 @@
-import { MIN_INTERVAL_MS } from '../src/index.ts';
+import { isHttpURL, MAX_TIMER_MS, MIN_INTERVAL_MS } from '../src/index.ts';
 import type { BotOptions } from './index.ts';
 
 type NumericOption =
@@ -9,8 +9,6 @@ type NumericOption =
   | 'maxPollIntervalMs'
   | 'progressIntervalMs'
   | 'followTimeoutMs';
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export type Env = Record<string, string | undefined>;
 
@@ -103,12 +101,4 @@ export function readBotConfig(env: Env): BotConfig {
     options[key] = value;
   }
   return { ok: true, options };
-}
-
-function isHttpURL(text: string): boolean {
-  try {
-    return /^https?:$/.test(new URL(text).protocol);
-  } catch {
-    return false;
-  }
 }

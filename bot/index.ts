@@ -5,7 +5,7 @@ import {
   type Clock,
   createClient,
   createConcurrencyLimit,
-  createTaskWatcher,
+  createSharedWait,
   systemClock,
 } from '../src/index.ts';
 import type { CommandContext } from './commands/context.ts';
@@ -67,7 +67,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     upstream.run(() => baseFetch(input, init), { signal: init?.signal ?? undefined });
   const jimeng = createClient({ ...options.jimeng, clock, fetch: baseFetch });
   const polling = createClient({ ...options.jimeng, clock, fetch: limitedFetch });
-  const watcher = createTaskWatcher((id, wait) =>
+  const watcher = createSharedWait((id, wait) =>
     polling.waitForTask(id, {
       ...wait,
       intervalMs: options.pollIntervalMs ?? 2_000,

@@ -1,11 +1,12 @@
 import {
   type Clock,
   type ConcurrencyLimit,
-  type FollowOptions,
   isJimengError,
   type JimengClient,
+  MAX_TIMER_MS,
+  type SharedWait,
+  type SharedWaitOptions,
   type Task,
-  type TaskWatcher,
   TimeoutError,
 } from '../src/index.ts';
 import { missingPermissions } from './channel-permissions.ts';
@@ -32,7 +33,7 @@ export interface JobLifecycleOptions {
   /** Submits and downloads. Its queries are not used: polling goes through `watcher`. */
   jimeng: JimengClient;
   /** One polling loop per task, whoever follows it. */
-  watcher: TaskWatcher;
+  watcher: SharedWait;
   /** The cap on upstream requests in flight; submissions queue here and hear their place. */
   upstream: ConcurrencyLimit;
   /** A cap on videos held in memory at once. */
@@ -163,11 +164,11 @@ export function createJobLifecycle(options: JobLifecycleOptions): RunJob {
  * `TimeoutError`; the loop itself goes on for anyone who joined later.
  */
 async function followWithin(
-  watcher: TaskWatcher,
+  watcher: SharedWait,
   clock: Clock,
   timeoutMs: number,
   taskId: string,
-  { signal, onUpdate }: FollowOptions & { signal: AbortSignal },
+  { signal, onUpdate }: SharedWaitOptions & { signal: AbortSignal },
 ): Promise<Task> {
   const leave = new AbortController();
   // The provider's last answer: its request id goes with a timeout, as the user's reply shows it.
@@ -177,7 +178,7 @@ async function followWithin(
   else signal.addEventListener('abort', onStop, { once: true });
   // A timer past 2^31-1 ms would fire at once: that long means no limit of this job's own.
   const cancel =
-    timeoutMs > 2 ** 31 - 1
+    timeoutMs > MAX_TIMER_MS
       ? () => {}
       : clock.schedule(timeoutMs, () =>
           leave.abort(
@@ -188,7 +189,7 @@ async function followWithin(
           ),
         );
   try {
-    return await watcher.follow(taskId, {
+    return await watcher.wait(taskId, {
       signal: leave.signal,
       onUpdate: (task) => {
         requestId = task.requestId ?? requestId;

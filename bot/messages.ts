@@ -1,6 +1,7 @@
 import {
   describeBusinessCode,
   type JimengError,
+  mib,
   type Task,
   type TaskStatus,
 } from '../src/index.ts';
@@ -176,7 +177,7 @@ export function failureText(taskId: string | null, error: unknown): string {
   const rid = e.requestId ? ` (request id \`${e.requestId}\`)` : '';
   const business = e.upstreamCode === undefined ? undefined : describeBusinessCode(e.upstreamCode);
   if (business?.moderation) {
-    const again = business.retryable
+    const again = business.submitAgain
       ? ' A new attempt may pass.'
       : ' Change the prompt or image and try again.';
     return `🚫 ${task} was refused by the provider: ${business.meaning}.${again}${rid}`;
@@ -251,10 +252,6 @@ export function invalidOptionText(message: string): string {
 
 export function mention(userId: string, text: string): string {
   return `<@${userId}> ${text}`;
-}
-
-function mib(bytes: number): string {
-  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
 }
 
 function truncate(text: string, max: number): string {

@@ -19,7 +19,7 @@ export function createApp() {
   app.use(async (c, next) => {
     const settings = readSettings(c.env);
     c.set('settings', settings);
-    c.set('upstream', upstreamFor(c.env, settings));
+    c.set('upstream', upstreamFor(settings));
     await next();
   });
   // Before auth: a browser's preflight carries no Authorization header.

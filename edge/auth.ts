@@ -2,15 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import type { AppEnv } from './env.ts';
 import { EdgeError } from './errors.ts';
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)),
-  );
-  let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-  return hex;
-}
+import { sha256Hex } from './sha256-hex.ts';
 
 /**
  * bearer-auth compares SHA-256 digests of the configured key and of the presented one. The

@@ -1,6 +1,10 @@
+import { DEFAULT_BASE_URL } from '../src/index.ts';
 import type { Env } from './env.ts';
 
 export interface Settings {
+  /** The provider's API key: a secret, like `apiKeys`, never shown in a response or a log. */
+  upstreamToken: string | undefined;
+  upstreamBaseURL: string;
   apiKeys: string[];
   public: boolean;
   corsOrigins: string[];
@@ -56,6 +60,8 @@ export function readSettings(env: Env): Settings {
   let settings = memo.get(env);
   if (!settings) {
     settings = {
+      upstreamToken: env.JIMENG_TOKEN?.trim() || undefined,
+      upstreamBaseURL: env.JIMENG_BASE_URL?.trim() || DEFAULT_BASE_URL,
       apiKeys: list(env.EDGE_API_KEYS),
       public: env.EDGE_PUBLIC?.trim().toLowerCase() === 'true',
       corsOrigins: list(env.CORS_ORIGINS),

@@ -1,11 +1,10 @@
 import type { Context } from 'hono';
 import {
-  followTask,
   isJimengError,
   isTerminalStatus,
   type Task,
-  TaskExpiredError,
-  TaskNotFoundError,
+  terminalTaskError,
+  waitForTaskFrom,
 } from '../src/index.ts';
 import { cacheTask, markPending, readCachedTask } from './cache.ts';
 import type { AppEnv } from './env.ts';
@@ -29,23 +28,13 @@ export async function loadTask(c: Context<AppEnv>, id: string): Promise<Task> {
 
 /** A task that does not exist or expired upstream is an error to an HTTP caller (404, 410). */
 export function assertKnown(task: Task): Task {
-  const details = { taskId: task.id, requestId: task.requestId ?? undefined };
-  if (task.status === 'not_found') {
-    throw new TaskNotFoundError(
-      `Task ${task.id} does not exist, or is older than 12 hours (the provider forgets tasks after that). Check the id.`,
-      details,
-    );
-  }
-  if (task.status === 'expired') {
-    throw new TaskExpiredError(
-      `Task ${task.id} has expired on the provider's side. Submit it again.`,
-      details,
-    );
-  }
+  // A failed task is an answer here: only the video route has nothing to show for one.
+  const error = task.status === 'failed' ? undefined : terminalTaskError(task);
+  if (error) throw error;
   return task;
 }
 
-export interface FollowOptions {
+export interface SettleOptions {
   timeoutMs: number;
   signal: AbortSignal;
   onUpdate?: (task: Task) => void;
@@ -56,10 +45,10 @@ export interface FollowOptions {
  * (`followQueries`), and answers with the latest state either way: a failed task or one still running is an answer, not an error. Missing and
  * expired tasks, and a provider that never answered, are errors.
  */
-export async function followUntilSettled(
+export async function waitUntilSettled(
   c: Context<AppEnv>,
   id: string,
-  options: FollowOptions,
+  options: SettleOptions,
 ): Promise<Task> {
   let last: Task | undefined;
   let failure: unknown;
@@ -73,7 +62,7 @@ export async function followUntilSettled(
     });
   };
   try {
-    return await followTask(id, query, {
+    return await waitForTaskFrom(id, query, {
       timeoutMs: options.timeoutMs,
       signal: AbortSignal.any([options.signal, budget.signal]),
       intervalMs: c.get('settings').pollIntervalMs,

@@ -1,12 +1,10 @@
 import {
   createClient,
-  DEFAULT_BASE_URL,
   type JimengClient,
   redactor,
   type Task,
   TimeoutError,
 } from '../src/index.ts';
-import type { Env } from './env.ts';
 import type { Settings } from './settings.ts';
 import { sharedFlight } from './shared-flight.ts';
 
@@ -19,16 +17,15 @@ export interface Upstream {
   flight: (id: string, run: () => Promise<Task>) => Promise<Task>;
 }
 
-let current: { env: Env; upstream: Upstream } | undefined;
+let current: { settings: Settings; upstream: Upstream } | undefined;
 
 /**
  * Built once per isolate and kept, so concurrent requests for one pending task share one
  * upstream query (single-flight state has to outlive a request to be shared).
  */
-export function upstreamFor(env: Env, settings: Settings): Upstream {
-  if (current?.env === env) return current.upstream;
-  const token = env.JIMENG_TOKEN?.trim() || undefined;
-  const baseURL = env.JIMENG_BASE_URL?.trim() || DEFAULT_BASE_URL;
+export function upstreamFor(settings: Settings): Upstream {
+  if (current?.settings === settings) return current.upstream;
+  const { upstreamToken: token, upstreamBaseURL: baseURL } = settings;
   const upstream: Upstream = {
     client: createClient({
       token,
@@ -47,6 +44,6 @@ export function upstreamFor(env: Env, settings: Settings): Upstream {
         }),
     ),
   };
-  current = { env, upstream };
+  current = { settings, upstream };
   return upstream;
 }

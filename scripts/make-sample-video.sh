@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Regenerates assets/sample.mp4 (a 1.5 s, 320x180 H.264 test pattern) and the TS module that
-# carries its bytes, src/simulator/sample-video.ts. The simulator reads the bytes from TS, not
-# from disk, so it runs unchanged on Node, Bun, Deno and workerd (no filesystem there).
+# carries its bytes and what they are, src/simulator/sample-video.ts: the simulator's resp_data
+# says that size and length (test/simulator/video.test.ts checks them against the mp4 itself).
+# The simulator reads the bytes from TS, not from disk, so it runs unchanged on Node, Bun, Deno
+# and workerd (no filesystem there).
 # Needs ffmpeg with libx264 (Debian: apt-get install -y ffmpeg).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+width=320 height=180 fps=24 frames=36 # 1.5 s, as -t below
+
 ffmpeg -hide_banner -loglevel error -y \
-  -f lavfi -i testsrc=size=320x180:rate=24 -t 1.5 \
+  -f lavfi -i "testsrc=size=${width}x${height}:rate=${fps}" -t 1.5 \
   -c:v libx264 -preset veryslow -crf 32 -pix_fmt yuv420p -movflags +faststart \
   -map_metadata -1 -fflags +bitexact -flags:v +bitexact \
   assets/sample.mp4
@@ -22,7 +26,10 @@ const SAMPLE_VIDEO_BASE64 =
 
 let bytes: Uint8Array | undefined;
 
-/** A short real H.264 mp4 (1.5 s, 320x180, 24 fps), decoded on first use. */
+/** What the sample is, as resp_data says it: its size, frame rate and length in frames. */
+export const SAMPLE_VIDEO_PARAMS = { width: ${width}, height: ${height}, fps: ${fps}, frames: ${frames} };
+
+/** A short real H.264 mp4 (${width}x${height}, ${fps} fps, ${frames} frames), decoded on first use. */
 export function sampleVideo(): Uint8Array {
   if (!bytes) bytes = Uint8Array.from(atob(SAMPLE_VIDEO_BASE64), (c) => c.charCodeAt(0));
   return bytes;

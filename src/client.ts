@@ -6,11 +6,11 @@ import { assertTimeoutMs, startDeadline } from './deadline.ts';
 import { type DownloadedVideo, type DownloadOptions, downloadVideo } from './download-video.ts';
 import { InvalidRequestError } from './errors.ts';
 import { isHttpURL } from './http-url.ts';
-import { type WaitOptions, waitForTask } from './poll.ts';
 import { queryTask } from './query-task.ts';
 import { defaultRetryPolicy } from './retry-policy.ts';
 import type { Task } from './task.ts';
 import { createTransport } from './transport.ts';
+import { type WaitOptions, waitForTask } from './wait-for-task.ts';
 
 export type { CreatedTask } from './create-video.ts';
 

@@ -8,6 +8,7 @@ import {
   UpstreamError,
 } from './errors.ts';
 import { failureReason } from './failure-reason.ts';
+import { mib } from './mib.ts';
 import type { Task } from './task.ts';
 
 export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
@@ -207,10 +208,6 @@ function tooLarge(bytes: number, context: ReadContext, partial = false): JimengE
     `The video is ${size}, over the ${mib(context.maxBytes)} limit while ${context.what}; share its link instead.`,
     { taskId: context.taskId },
   );
-}
-
-function mib(bytes: number): string {
-  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
 }
 
 function looksLikeMarkup(chunk: Uint8Array): boolean {

@@ -71,6 +71,13 @@ export abstract class JimengError extends Error {
 export class InvalidTaskIdError extends JimengError {
   override name = 'InvalidTaskIdError' as const;
   readonly code = 'invalid_task_id' as const;
+  /** What is wrong with the id ("it contains whitespace"), for callers that word their own reply. */
+  readonly problem: string;
+
+  constructor(message: string, details: JimengErrorDetails & { problem: string }) {
+    super(message, details);
+    this.problem = details.problem;
+  }
 }
 
 /** An option or input was refused before sending (a prompt over 150 characters, say). */

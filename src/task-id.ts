@@ -9,15 +9,22 @@ export const MAX_TASK_ID_LENGTH = 128;
  */
 export function assertTaskId(id: unknown): string {
   if (typeof id !== 'string') {
-    const hint =
-      typeof id === 'number' || typeof id === 'bigint'
-        ? ' Pass it as a string: ids exceed 2^63 and a JavaScript number silently changes their last digits.'
-        : '';
-    throw new InvalidTaskIdError(`A task id must be a string, got ${typeOf(id)}.${hint}`);
+    const numeric = typeof id === 'number' || typeof id === 'bigint';
+    const hint = numeric
+      ? ' Pass it as a string: ids exceed 2^63 and a JavaScript number silently changes their last digits.'
+      : '';
+    throw new InvalidTaskIdError(`A task id must be a string, got ${typeOf(id)}.${hint}`, {
+      problem: numeric
+        ? `it is a ${typeof id}: ids exceed 2^63, so they are passed as strings`
+        : `it is ${typeOf(id)}, not a string`,
+    });
   }
   const problem = describeProblem(id);
   if (problem) {
-    throw new InvalidTaskIdError(`Invalid task id ${preview(id)}: ${problem}.`, { taskId: id });
+    throw new InvalidTaskIdError(`Invalid task id ${preview(id)}: ${problem}.`, {
+      taskId: id,
+      problem,
+    });
   }
   return id;
 }

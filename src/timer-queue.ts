@@ -1,5 +1,8 @@
-/** The longest delay a timer holds: setTimeout fires anything longer after 1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * The longest delay a platform timer honours (2^31-1 ms, 24.8 days): setTimeout fires anything
+ * longer after 1 ms, so a "never" timeout would end at once.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Runs callbacks after a delay, all on one platform timer. Every query sets a 30-second cutoff

@@ -4,10 +4,11 @@ import { CreateVideoOptionsSchema } from '../../src/create-video-options.ts';
 import {
   type AspectRatio,
   assertTaskId,
+  InvalidTaskIdError,
   imageAspectRatios,
   MAX_PROMPT_LENGTH,
+  MAX_TASK_ID_LENGTH,
 } from '../../src/index.ts';
-import { MAX_TASK_ID_LENGTH } from '../../src/task-id.ts';
 import { deferReply } from '../interaction-rest.ts';
 import {
   type CreateRequest,
@@ -82,7 +83,7 @@ async function result(interaction: ChatInputCommandInteraction, context: Command
   try {
     taskId = assertTaskId(input.trim());
   } catch (error) {
-    const problem = error instanceof Error ? (/: (.*)\.$/.exec(error.message)?.[1] ?? '') : '';
+    const problem = error instanceof InvalidTaskIdError ? error.problem : '';
     context.logger('invalid_task_id', { jobId: interaction.id, userId: interaction.user.id });
     await interaction.reply({
       content: invalidTaskIdText(input, problem || 'not a task id'),

@@ -38,7 +38,7 @@ export function discordRuntime(env: Env): DiscordRuntime {
   const logger = createLogger();
   const rest = createDiscordRest({ apiURL: discord.apiURL, botToken: discord.botToken, clock });
   const deliverer = createWebhookDeliverer({ rest, clock, logger });
-  const upstream = upstreamFor(env, settings);
+  const upstream = upstreamFor(settings);
   const video = {
     jimeng: upstream.client,
     upstream: createConcurrencyLimit(8),

@@ -103,7 +103,7 @@ export class DiscordUser extends DurableObject<Env> {
       const request = job.create;
       try {
         if (!request) throw new Error(`Job ${job.id} has nothing to submit.`);
-        const created = await upstreamFor(this.env, runtime.settings).client.createVideo({
+        const created = await upstreamFor(runtime.settings).client.createVideo({
           prompt: request.prompt,
           aspectRatio: request.aspectRatio,
           seed: request.seed,

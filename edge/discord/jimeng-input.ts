@@ -5,8 +5,13 @@ import type {
 } from 'discord-api-types/v10';
 import type { CreateRequest } from '../../bot/job.ts';
 import { invalidOptionText, invalidTaskIdText } from '../../bot/messages.ts';
-import { parseCreateVideoOptions } from '../../src/create-video-options.ts';
-import { type AspectRatio, assertTaskId, isJimengError } from '../../src/index.ts';
+import {
+  type AspectRatio,
+  assertTaskId,
+  InvalidTaskIdError,
+  isJimengError,
+  parseCreateVideoOptions,
+} from '../../src/index.ts';
 
 /** What a `/jimeng` command asks for, or the private answer that refuses it before any call. */
 export type JimengInput =
@@ -36,7 +41,7 @@ function readResult(input: string): JimengInput {
   try {
     return { ok: true, kind: 'result', taskId: assertTaskId(input.trim()) };
   } catch (error) {
-    const problem = error instanceof Error ? (/: (.*)\.$/.exec(error.message)?.[1] ?? '') : '';
+    const problem = error instanceof InvalidTaskIdError ? error.problem : '';
     return { ok: false, text: invalidTaskIdText(input, problem || 'not a task id') };
   }
 }

@@ -5,7 +5,7 @@ import type { AppEnv } from '../env.ts';
 import { describeError } from '../errors.ts';
 import { MAX_STREAM_MS } from '../settings.ts';
 import { taskJson } from '../task-response.ts';
-import { assertKnown, followUntilSettled, loadTask } from '../task-source.ts';
+import { assertKnown, loadTask, waitUntilSettled } from '../task-source.ts';
 
 /**
  * `GET /task/:id/events`: Server-Sent Events. `status` on every change (data: the task),
@@ -37,7 +37,7 @@ export const eventsRoute = new Hono<AppEnv>().get('/:id/events', async (c) => {
       await show(first);
       let task = first;
       if (!isTerminalStatus(first.status)) {
-        task = await followUntilSettled(c, id, {
+        task = await waitUntilSettled(c, id, {
           timeoutMs: MAX_STREAM_MS,
           signal: left.signal,
           onUpdate: (update) => void show(update),

@@ -4,7 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
 import { MAX_WAIT_SECONDS } from '../settings.ts';
 import { taskResponse } from '../task-response.ts';
-import { assertKnown, followUntilSettled, loadTask } from '../task-source.ts';
+import { assertKnown, loadTask, waitUntilSettled } from '../task-source.ts';
 
 /** `GET /task/:id[?wait=N]`: the normalised task; with `wait`, held until terminal or N seconds. */
 export const taskRoute = new Hono<AppEnv>().get('/:id', async (c) => {
@@ -12,7 +12,7 @@ export const taskRoute = new Hono<AppEnv>().get('/:id', async (c) => {
   const wait = waitSeconds(c.req.query('wait'));
   const task =
     wait > 0
-      ? await followUntilSettled(c, id, { timeoutMs: wait * 1000, signal: c.req.raw.signal })
+      ? await waitUntilSettled(c, id, { timeoutMs: wait * 1000, signal: c.req.raw.signal })
       : await loadTask(c, id);
   return taskResponse(c, assertKnown(task));
 });

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
-import { parseCreateVideoOptions } from '../../src/create-video-options.ts';
+import { parseCreateVideoOptions } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
 

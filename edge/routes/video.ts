@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { assertTaskId, TaskFailedError } from '../../src/index.ts';
+import { assertTaskId, terminalTaskError } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
-import { assertKnown, loadTask } from '../task-source.ts';
+import { loadTask } from '../task-source.ts';
 import { serveStoredVideo, storeVideo } from '../video-store.ts';
 
 /**
@@ -17,13 +17,10 @@ export const videoRoute = new Hono<AppEnv>().get('/:id/video', async (c) => {
     const stored = await serveStoredVideo(bucket, id, c.req.raw);
     if (stored) return stored;
   }
-  const task = assertKnown(await loadTask(c, id));
-  if (task.status === 'failed') {
-    throw new TaskFailedError(
-      `Task ${id} failed on the provider's side: there is no video. Submit it again.`,
-      { taskId: id, requestId: task.requestId ?? undefined },
-    );
-  }
+  const task = await loadTask(c, id);
+  // Missing, expired or failed: there is no video, and the core says why.
+  const failure = terminalTaskError(task);
+  if (failure) throw failure;
   if (task.status !== 'done' || !task.videoUrl) {
     throw new EdgeError(
       409,

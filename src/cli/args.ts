@@ -1,7 +1,9 @@
 import type { parseArgs as ParseArgs } from 'node:util';
 import { type AspectRatio, parseCreateVideoOptions } from '../create-video-options.ts';
 import { JimengError } from '../errors.ts';
-import { MIN_INTERVAL_MS } from '../poll.ts';
+import { assertTaskId } from '../task-id.ts';
+import { MAX_TIMER_MS } from '../timer-queue.ts';
+import { MIN_INTERVAL_MS } from '../wait-for-task.ts';
 
 export const USAGE = `Usage:
   jimeng task <id> [--wait] [--out clip.mp4] [--json] [--timeout 15m]
@@ -70,7 +72,9 @@ export function parseCommand(argv: string[], parseArgs: typeof ParseArgs): Comma
   };
   if (name === 'task') {
     if (arg === undefined) throw usage('jimeng task needs a task id');
-    return { kind: 'task', id: arg, flags };
+    // An InvalidTaskIdError as it is: its code is what scripts switch on, and runCli counts
+    // anything thrown here as a usage mistake.
+    return { kind: 'task', id: assertTaskId(arg), flags };
   }
   if (name === 'create') {
     if (arg === undefined) throw usage('jimeng create needs a prompt');
@@ -118,8 +122,6 @@ function parse(argv: string[], parseArgs: typeof ParseArgs) {
     },
   });
 }
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** "90", "90s", "1.5m", "500ms", "1h" -> milliseconds. */
 export function parseDuration(text: string, flag: string): number {

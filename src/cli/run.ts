@@ -2,6 +2,8 @@ import type { parseArgs as ParseArgs } from 'node:util';
 import { createClient, type JimengClient } from '../client.ts';
 import type { Clock } from '../clock.ts';
 import { isJimengError } from '../errors.ts';
+import { isHttpURL } from '../http-url.ts';
+import { mib } from '../mib.ts';
 import type { Task } from '../task.ts';
 import { type Command, type CommonFlags, parseCommand, USAGE, UsageError } from './args.ts';
 import { createStatusLine } from './status-line.ts';
@@ -29,7 +31,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     command = parseCommand(argv, io.parseArgs);
   } catch (error) {
-    return fail(io, error);
+    // Whatever is wrong with the command line itself (a bad id included) is a usage mistake.
+    return fail(io, error, true);
   }
   if (command.kind === 'help') {
     io.stdout(`${USAGE}\n`);
@@ -49,12 +52,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     );
   }
   const baseURL = io.env.JIMENG_BASE_URL?.trim() || undefined;
-  if (baseURL && !/^https?:\/\//i.test(baseURL)) {
+  if (baseURL && !isHttpURL(baseURL)) {
     return fail(
       io,
       new UsageError(
         // Its value is not shown: a key pasted into the wrong variable would end up in logs.
-        'JIMENG_BASE_URL must start with http:// or https://: set it like https://api.gpt.ge, or unset it',
+        'JIMENG_BASE_URL must be an http:// or https:// URL: set it like https://api.gpt.ge, or unset it',
       ),
     );
   }
@@ -212,14 +215,14 @@ class SaveFailed extends Error {
   override name = 'SaveFailed';
 }
 
-function fail(io: CliIO, error: unknown): number {
+function fail(io: CliIO, error: unknown, usage = error instanceof UsageError): number {
   if (error instanceof SaveFailed) {
     io.stderr(`jimeng: ${error.message}\n`);
     return 1;
   }
   if (isJimengError(error)) {
     io.stderr(`jimeng: ${error.message} [${error.code}]\n`);
-    return error instanceof UsageError ? 2 : error.code === 'aborted' ? 130 : 1;
+    return usage ? 2 : error.code === 'aborted' ? 130 : 1;
   }
   io.stderr(
     `jimeng: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
@@ -228,7 +231,5 @@ function fail(io: CliIO, error: unknown): number {
 }
 
 function kib(bytes: number): string {
-  return bytes < 1024 * 1024
-    ? `${Math.ceil(bytes / 1024)} KiB`
-    : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KiB` : mib(bytes);
 }

@@ -1,5 +1,5 @@
-import { dimensionsOf } from './aspect-ratio.ts';
 import { FIXTURE_RESP_DATA } from './fixture.ts';
+import { SAMPLE_VIDEO_PARAMS } from './sample-video.ts';
 import type { SimTask } from './sim-task.ts';
 
 interface InferCtx {
@@ -15,19 +15,27 @@ function beijingIso(at: number): string {
 }
 
 /**
- * A done task's `resp_data`: JSON inside a string, shaped like the fixture's (every key the
- * provider sends, in its order), with this task's prompt, ratio, seed and size.
+ * The fixture's `resp_data` (every key the provider sends, in its order), saying what the
+ * served video is: the sample's size, frame rate and frames, not the provider's 1280x720 and
+ * 5 s, which the bots would print over a 1.5 s clip.
  */
+function fixtureContext(): InferCtx {
+  const ctx = JSON.parse(FIXTURE_RESP_DATA) as InferCtx;
+  Object.assign(ctx.infer_ctx.params, SAMPLE_VIDEO_PARAMS);
+  return ctx;
+}
+
+/** The fixture task's own `resp_data`: the provider's, but for the video. */
+export function fixtureRespData(): string {
+  return JSON.stringify(fixtureContext());
+}
+
+/** A done task's `resp_data`: JSON inside a string, with this task's prompt, ratio and seed. */
 export function respDataFor(task: SimTask): string {
   if (task.respData !== undefined) return task.respData;
-  const ctx = JSON.parse(FIXTURE_RESP_DATA) as InferCtx;
-  const { width, height } = dimensionsOf(task.aspectRatio);
+  const ctx = fixtureContext();
   Object.assign(ctx.infer_ctx.params, {
     aspect_ratio: task.aspectRatio,
-    fps: 24,
-    frames: 121,
-    width,
-    height,
     input_image_url: task.imageUrls?.[0] ?? '',
     ori_prompt: task.prompt,
     req_key: task.reqKey,

@@ -6,7 +6,10 @@ const SAMPLE_VIDEO_BASE64 =
 
 let bytes: Uint8Array | undefined;
 
-/** A short real H.264 mp4 (1.5 s, 320x180, 24 fps), decoded on first use. */
+/** What the sample is, as resp_data says it: its size, frame rate and length in frames. */
+export const SAMPLE_VIDEO_PARAMS = { width: 320, height: 180, fps: 24, frames: 36 };
+
+/** A short real H.264 mp4 (320x180, 24 fps, 36 frames), decoded on first use. */
 export function sampleVideo(): Uint8Array {
   if (!bytes) bytes = Uint8Array.from(atob(SAMPLE_VIDEO_BASE64), (c) => c.charCodeAt(0));
   return bytes;

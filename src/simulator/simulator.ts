@@ -4,11 +4,13 @@ import { answerCreate, type CreateKind } from './create-route.ts';
 import { proxyError } from './envelope.ts';
 import { type Fault, FaultQueue, type RequestRoute } from './fault.ts';
 import { answerFault } from './fault-response.ts';
-import { FIXTURE_CREATED_AT, FIXTURE_RESP_DATA, FIXTURE_TASK_ID } from './fixture.ts';
+import { FIXTURE_CREATED_AT, FIXTURE_TASK_ID } from './fixture.ts';
 import { answerQuery } from './query-route.ts';
 import { randomHex } from './random-hex.ts';
+import { fixtureRespData } from './resp-data.ts';
 import { sampleVideo } from './sample-video.ts';
 import { createTask, rememberTask, type SimTask, type TaskInit } from './sim-task.ts';
+import { droppedConnection, SimulatorReset } from './simulator-reset.ts';
 import type { SimState } from './state.ts';
 import { answerVideo } from './video-route.ts';
 import { isVideoPath, parseVideoPath } from './video-url.ts';
@@ -52,6 +54,11 @@ export interface Simulator {
   readonly requests: SimulatedRequest[];
   /** Forgets faults, requests and tasks, except the fixture task. */
   reset(): void;
+  /**
+   * For hosts that take a fetch handler with an error hook (`Bun.serve(sim)` finds it by
+   * itself): a `reset` fault drops the connection instead of answering 500.
+   */
+  error(error: unknown): Response;
 }
 
 type Route =
@@ -85,7 +92,7 @@ function fixtureTask(): SimTask {
     { id: FIXTURE_TASK_ID, createdAt: FIXTURE_CREATED_AT, durationMs: 0, seed: 1460981510 },
     { now: FIXTURE_CREATED_AT, durationMs: 0 },
   );
-  return { ...task, aspectRatio: '9:16', respData: FIXTURE_RESP_DATA, keptForever: true };
+  return { ...task, aspectRatio: '9:16', respData: fixtureRespData(), keptForever: true };
 }
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
@@ -156,6 +163,13 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       requests.length = 0;
       state.tasks.clear();
       state.tasks.set(FIXTURE_TASK_ID, fixtureTask());
+    },
+    error(error) {
+      if (error instanceof SimulatorReset) return droppedConnection();
+      return new Response(String(error), {
+        status: 500,
+        headers: { 'content-type': 'text/plain' },
+      });
     },
   };
   return sim;

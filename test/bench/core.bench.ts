@@ -182,6 +182,8 @@ async function polling() {
   return { simulatedSpeed: `${speed}x (1 ms of real latency reads as ${speed / 1000} s)`, rows };
 }
 
+const CORE_BUNDLE_BUDGET_BYTES = 16_384;
+
 async function bundleSize() {
   const result = await build({
     entryPoints: [new URL('../../src/index.ts', import.meta.url).pathname],
@@ -195,11 +197,16 @@ async function bundleSize() {
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+  const gzipBytes = gzipSync(code, { level: 9 }).byteLength;
   return {
     minifiedKB: round(code.byteLength / 1024, 1),
-    // Two decimals: at 14.97 KB one decimal would print the limit itself.
-    gzipKB: round(gzipSync(code, { level: 9 }).byteLength / 1024, 2),
-    target: '< 15 KB gzip',
+    // Two decimals: at 15.97 KB one decimal would print the limit itself.
+    gzipKB: round(gzipBytes / 1024, 2),
+    gzipBytes,
+    // 16 KB since issue 10, which exports the core's shared checks (terminalTaskError,
+    // isHttpURL, mib, MAX_TIMER_MS…) for the adapters: 15 KB left them no room.
+    target: `< 16 KB gzip (${CORE_BUNDLE_BUDGET_BYTES.toLocaleString('en')} bytes)`,
+    withinTarget: gzipBytes < CORE_BUNDLE_BUDGET_BYTES,
   };
 }
 

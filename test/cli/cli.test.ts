@@ -151,8 +151,9 @@ describe('jimeng CLI', () => {
     );
 
     sim.reset();
+    // A malformed id is the command line's mistake: exit 2, like any other usage mistake.
     const badId = await jimeng(['task', '../x']);
-    expect(badId.code).toBe(1);
+    expect(badId.code).toBe(2);
     expect(badId.stderr).toMatch(
       /^jimeng: Invalid task id "..\/x": it contains a slash\. \[invalid_task_id\]\n$/,
     );
@@ -232,8 +233,14 @@ describe('jimeng CLI', () => {
     const run = await jimeng(['task', FIXTURE_TASK_ID], { JIMENG_BASE_URL: 'api.gpt.ge' });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
-      /^jimeng: JIMENG_BASE_URL must start with http:\/\/ or https:\/\/.*\[invalid_request\]\n$/,
+      /^jimeng: JIMENG_BASE_URL must be an http:\/\/ or https:\/\/ URL.*\[invalid_request\]\n$/,
     );
+    // URL would read it as http://api.gpt.ge/, but the client refuses it: so does the CLI, first.
+    const noSlashes = await jimeng(['task', FIXTURE_TASK_ID], {
+      JIMENG_BASE_URL: 'http:api.gpt.ge',
+    });
+    expect(noSlashes.code).toBe(2);
+    expect(noSlashes.stderr).toMatch(/^jimeng: JIMENG_BASE_URL must be an http/);
   });
 
   it('a key put in JIMENG_BASE_URL by mistake is not printed', async () => {

@@ -7,6 +7,7 @@ import {
   createClient,
   JimengError,
   systemClock,
+  type Task,
 } from '../../src/index.ts';
 import {
   createSimulator,
@@ -81,4 +82,21 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** A task as one query would report it, for tests that drive a wait by hand. */
+export function snapshot(id: string, status: Task['status']): Task {
+  return {
+    id,
+    status,
+    upstreamStatus: status,
+    videoUrl: status === 'done' ? 'https://cdn.example/v.mp4' : null,
+    videoUrlExpiresAt: null,
+    imageUrls: [],
+    imagesBase64: [],
+    params: null,
+    requestId: 'req-1',
+    checkedAt: new Date(0).toISOString(),
+    raw: null,
+  };
 }

@@ -7,16 +7,10 @@ import {
   sleepWithin,
   startDeadline,
 } from './deadline.ts';
-import {
-  InvalidRequestError,
-  isJimengError,
-  type JimengError,
-  TaskExpiredError,
-  TaskFailedError,
-  TaskNotFoundError,
-} from './errors.ts';
+import { InvalidRequestError, isJimengError, type JimengError } from './errors.ts';
 import { pollDelayMs } from './poll-interval.ts';
 import type { Task } from './task.ts';
+import { terminalTaskError } from './terminal-task-error.ts';
 
 export const DEFAULT_WAIT_TIMEOUT_MS = 15 * 60 * 1000;
 export const DEFAULT_INTERVAL_MS = 1_000;
@@ -32,9 +26,10 @@ export interface WaitOptions {
   intervalMs?: number | undefined;
   maxIntervalMs?: number | undefined;
   /**
-   * Called once per status change, the first query included. It is not awaited, so a slow
-   * one never holds the polling; if it throws or rejects, the wait rejects with its error
-   * (a rejection is seen at the next poll, and dropped once the wait has settled).
+   * Called once per change of status or of the provider's own status (`processing` to
+   * `generating`), the first query included. It is not awaited, so a slow one never holds the
+   * polling; if it throws or rejects, the wait rejects with its error (a rejection is seen at
+   * the next poll, and dropped once the wait has settled).
    */
   onUpdate?: ((task: Task) => void) | undefined;
 }
@@ -97,9 +92,12 @@ export async function waitForTask(id: string, options: WaitOptions, deps: PollDe
       retryAfterMs = error.retryAfterMs;
     }
     if (task) {
-      if (task.status !== last?.status) report(task);
+      // generating after processing is the same normalised status, and a step people watch for.
+      if (task.status !== last?.status || task.upstreamStatus !== last?.upstreamStatus) {
+        report(task);
+      }
       last = task;
-      const failure = terminalFailure(task);
+      const failure = terminalTaskError(task);
       if (failure) throw failure;
       if (task.status === 'done') return task;
     }
@@ -133,27 +131,4 @@ function waitError(
     error.message += ` The task may still finish: query it again later, or ${longer}.`;
   }
   return error;
-}
-
-function terminalFailure(task: Task): JimengError | undefined {
-  const details = { taskId: task.id, requestId: task.requestId ?? undefined };
-  switch (task.status) {
-    case 'failed':
-      return new TaskFailedError(
-        `Task ${task.id} failed on the provider's side. Submit it again, perhaps with another prompt.`,
-        details,
-      );
-    case 'not_found':
-      return new TaskNotFoundError(
-        `Task ${task.id} does not exist, or is older than 12 hours (the provider forgets tasks after that). Check the id.`,
-        details,
-      );
-    case 'expired':
-      return new TaskExpiredError(
-        `Task ${task.id} has expired on the provider's side. Submit it again.`,
-        details,
-      );
-    default:
-      return undefined;
-  }
 }

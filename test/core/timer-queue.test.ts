@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { acceleratedClock } from '../src/clock.ts';
-import { timerQueue } from '../src/timer-queue.ts';
-import { root, runtimes } from './runtimes.ts';
+import { acceleratedClock } from '../../src/clock.ts';
+import { timerQueue } from '../../src/timer-queue.ts';
+import { root, runtimes } from '../runtimes.ts';
 
 /** Schedules `name` on `queue` and resolves with it when it runs. */
 function ran(queue: ReturnType<typeof timerQueue>, name: string, ms: number, log: string[]) {

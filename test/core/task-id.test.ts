@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertTaskId, isValidTaskId } from '../src/index.ts';
-import { taskPath } from '../src/task-id.ts';
+import { assertTaskId, InvalidTaskIdError, isValidTaskId } from '../../src/index.ts';
+import { taskPath } from '../../src/task-id.ts';
 
 describe('task ids', () => {
   it('accepts the provider ids, larger than 2^63, exactly as given', () => {
@@ -32,6 +32,21 @@ describe('task ids', () => {
     expect(() => assertTaskId(id)).toThrow(expect.objectContaining({ code: 'invalid_task_id' }));
     expect(() => assertTaskId(id)).toThrow(reason);
     expect(isValidTaskId(id)).toBe(false);
+  });
+
+  it('carries its problem as a field, so a caller words its own reply without parsing the message', () => {
+    const problemOf = (id: unknown) => {
+      try {
+        assertTaskId(id);
+      } catch (error) {
+        return error instanceof InvalidTaskIdError ? error.problem : undefined;
+      }
+    };
+    expect(problemOf('12 3')).toBe('it contains whitespace');
+    expect(problemOf('')).toBe('it is empty');
+    expect(problemOf('a: b.')).toBe('it contains whitespace');
+    expect(problemOf(Number('14117763723766220057'))).toMatch(/^it is a number: .*strings$/);
+    expect(problemOf(null)).toBe('it is null, not a string');
   });
 
   it('refuses a number and says why: it has already lost digits', () => {

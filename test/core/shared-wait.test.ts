@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../src/index.ts';
-import { createTaskWatcher } from '../../src/task-watcher.ts';
-
-function task(id: string, status: Task['status']): Task {
-  return {
-    id,
-    status,
-    upstreamStatus: status,
-    videoUrl: status === 'done' ? 'https://cdn.example/v.mp4' : null,
-    videoUrlExpiresAt: null,
-    imageUrls: [],
-    imagesBase64: [],
-    params: null,
-    requestId: 'req-1',
-    checkedAt: new Date(0).toISOString(),
-    raw: null,
-  };
-}
+import { createSharedWait } from '../../src/shared-wait.ts';
+import { snapshot as task } from './harness.ts';
 
 /** A fake `waitForTask` the test drives by hand. */
 function manualWait() {
@@ -46,19 +31,19 @@ function manualWait() {
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
-describe('createTaskWatcher', () => {
+describe('createSharedWait', () => {
   it('two followers of one task share one loop and both get the result', async () => {
     const { loops, wait } = manualWait();
-    const watcher = createTaskWatcher(wait);
+    const shared = createSharedWait(wait);
     const seenA: string[] = [];
     const seenB: string[] = [];
-    const a = watcher.follow('1', { onUpdate: (t) => seenA.push(t.status) });
+    const a = shared.wait('1', { onUpdate: (t) => seenA.push(t.status) });
     await tick();
     loops[0]?.update(task('1', 'queued'));
-    const b = watcher.follow('1', { onUpdate: (t) => seenB.push(t.status) });
+    const b = shared.wait('1', { onUpdate: (t) => seenB.push(t.status) });
     await tick();
     expect(loops).toHaveLength(1);
-    expect(watcher.watching).toBe(1);
+    expect(shared.active).toBe(1);
     loops[0]?.update(task('1', 'processing'));
     loops[0]?.finish(task('1', 'done'));
     expect((await a).status).toBe('done');
@@ -66,14 +51,14 @@ describe('createTaskWatcher', () => {
     expect(seenA).toEqual(['queued', 'processing']);
     // The late follower hears the last known status at once.
     expect(seenB).toEqual(['queued', 'processing']);
-    expect(watcher.watching).toBe(0);
+    expect(shared.active).toBe(0);
   });
 
   it('a failure reaches every follower', async () => {
     const { loops, wait } = manualWait();
-    const watcher = createTaskWatcher(wait);
-    const a = watcher.follow('2');
-    const b = watcher.follow('2');
+    const shared = createSharedWait(wait);
+    const a = shared.wait('2');
+    const b = shared.wait('2');
     await tick();
     loops[0]?.fail(new Error('task failed'));
     await expect(a).rejects.toThrow('task failed');
@@ -82,11 +67,11 @@ describe('createTaskWatcher', () => {
 
   it('the loop stops only when its last follower leaves', async () => {
     const { loops, wait } = manualWait();
-    const watcher = createTaskWatcher(wait);
+    const shared = createSharedWait(wait);
     const one = new AbortController();
     const two = new AbortController();
-    const a = watcher.follow('3', { signal: one.signal });
-    const b = watcher.follow('3', { signal: two.signal });
+    const a = shared.wait('3', { signal: one.signal });
+    const b = shared.wait('3', { signal: two.signal });
     await tick();
     one.abort(new Error('bye'));
     await expect(a).rejects.toThrow('bye');
@@ -94,9 +79,9 @@ describe('createTaskWatcher', () => {
     two.abort(new Error('bye too'));
     await expect(b).rejects.toThrow('bye too');
     expect(loops[0]?.signal?.aborted).toBe(true);
-    expect(watcher.watching).toBe(0);
+    expect(shared.active).toBe(0);
     // A new follower after that starts afresh.
-    const c = watcher.follow('3');
+    const c = shared.wait('3');
     await tick();
     expect(loops).toHaveLength(2);
     loops[1]?.finish(task('3', 'done'));
@@ -105,34 +90,34 @@ describe('createTaskWatcher', () => {
 
   it('a plain abort() or AbortSignal.timeout() ends a follow with aborted or timeout, as waitForTask does', async () => {
     const { wait } = manualWait();
-    const watcher = createTaskWatcher(wait);
+    const shared = createSharedWait(wait);
     const cancel = new AbortController();
-    const cancelled = watcher.follow('4', { signal: cancel.signal });
-    const timed = watcher.follow('5', { signal: AbortSignal.timeout(1) });
+    const cancelled = shared.wait('4', { signal: cancel.signal });
+    const timed = shared.wait('5', { signal: AbortSignal.timeout(1) });
     cancel.abort();
     await expect(cancelled).rejects.toMatchObject({ code: 'aborted', taskId: '4' });
     await expect(timed).rejects.toMatchObject({ code: 'timeout', taskId: '5' });
     const already = AbortSignal.abort();
-    await expect(watcher.follow('6', { signal: already })).rejects.toMatchObject({
+    await expect(shared.wait('6', { signal: already })).rejects.toMatchObject({
       code: 'aborted',
     });
   });
 
   it('a follower whose onUpdate throws leaves with its own error; the others keep following', async () => {
     const { loops, wait } = manualWait();
-    const watcher = createTaskWatcher(wait);
+    const shared = createSharedWait(wait);
     const seenB: string[] = [];
-    const a = watcher.follow('4', {
+    const a = shared.wait('4', {
       onUpdate: () => {
         throw new Error('bug in A');
       },
     });
-    const b = watcher.follow('4', { onUpdate: (t) => seenB.push(t.status) });
+    const b = shared.wait('4', { onUpdate: (t) => seenB.push(t.status) });
     await tick();
     loops[0]?.update(task('4', 'queued'));
     await expect(a).rejects.toThrow('bug in A');
     // Joining late replays the last status: a throw there is the joiner's alone too.
-    const c = watcher.follow('4', {
+    const c = shared.wait('4', {
       onUpdate: () => {
         throw new Error('bug in C');
       },
@@ -147,8 +132,8 @@ describe('createTaskWatcher', () => {
 
   it('the loop stops when the last follower leaves through a throwing onUpdate', async () => {
     const { loops, wait } = manualWait();
-    const watcher = createTaskWatcher(wait);
-    const a = watcher.follow('5', {
+    const shared = createSharedWait(wait);
+    const a = shared.wait('5', {
       onUpdate: () => {
         throw new Error('bug');
       },
@@ -157,6 +142,6 @@ describe('createTaskWatcher', () => {
     loops[0]?.update(task('5', 'queued'));
     await expect(a).rejects.toThrow('bug');
     expect(loops[0]?.signal?.aborted).toBe(true);
-    expect(watcher.watching).toBe(0);
+    expect(shared.active).toBe(0);
   });
 });

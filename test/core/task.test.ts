@@ -1,11 +1,11 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { parseRespData, toTask } from '../src/task.ts';
-import { normaliseStatus } from '../src/task-status.ts';
-import { UpstreamTaskDataSchema } from '../src/upstream-schema.ts';
-import { DEFAULT_URL_LIFETIME_MS, videoUrlExpiresAt } from '../src/video-url.ts';
-import done from './fixtures/done.json' with { type: 'json' };
-import doneNotJson from './fixtures/done-resp-data-not-json.json' with { type: 'json' };
+import { parseRespData, toTask } from '../../src/task.ts';
+import { normaliseStatus } from '../../src/task-status.ts';
+import { UpstreamTaskDataSchema } from '../../src/upstream-schema.ts';
+import { DEFAULT_URL_LIFETIME_MS, videoUrlExpiresAt } from '../../src/video-url.ts';
+import done from '../fixtures/done.json' with { type: 'json' };
+import doneNotJson from '../fixtures/done-resp-data-not-json.json' with { type: 'json' };
 
 const ID = '14117763723766220057';
 const queriedAt = Date.UTC(2025, 4, 1, 17, 19, 24);

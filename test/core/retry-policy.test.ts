@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimitedError, UpstreamError } from '../src/index.ts';
-import { POLL_GROWTH, pollDelayMs } from '../src/poll-interval.ts';
+import { RateLimitedError, UpstreamError } from '../../src/index.ts';
+import { POLL_GROWTH, pollDelayMs } from '../../src/poll-interval.ts';
 import {
   defaultRetryPolicy,
   parseRetryAfter,
   retryDelayMs,
   shouldRetry,
-} from '../src/retry-policy.ts';
+} from '../../src/retry-policy.ts';
 
 describe('retry policy', () => {
   it('reads Retry-After as seconds or as an HTTP date', () => {

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { WORKER_BUILD_OPTIONS } from '../edge/dev.ts';
-import packageJson from '../package.json' with { type: 'json' };
-import { createSimulator, FIXTURE_TASK_ID, SIMULATOR_TOKEN } from '../src/simulator/index.ts';
-import { serveSimulator } from '../src/simulator/serve.ts';
-import { root, runtimes } from './runtimes.ts';
+import { WORKER_BUILD_OPTIONS } from '../../edge/dev.ts';
+import packageJson from '../../package.json' with { type: 'json' };
+import { createSimulator, FIXTURE_TASK_ID, SIMULATOR_TOKEN } from '../../src/simulator/index.ts';
+import { serveSimulator } from '../../src/simulator/serve.ts';
+import { root, runtimes } from '../runtimes.ts';
 
 const script = `
   const core = await import('jimeng-task');
