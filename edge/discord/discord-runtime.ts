@@ -1,8 +1,10 @@
 import type { Deliverer } from '../../bot/deliverer.ts';
 import { createLogger, type Logger } from '../../bot/log.ts';
-import { createConcurrencyLimit, systemClock } from '../../src/index.ts';
+import type { OutgoingMessage } from '../../bot/outgoing-message.ts';
+import { createConcurrencyLimit, systemClock, TimeoutError } from '../../src/index.ts';
 import type { Env } from '../env.ts';
 import { type DiscordSettings, readSettings, type Settings } from '../settings.ts';
+import { sharedFlight } from '../shared-flight.ts';
 import { upstreamFor } from '../upstream.ts';
 import { createDiscordRest, type DiscordRest } from './discord-rest.ts';
 import type { InteractionJob } from './interaction-job.ts';
@@ -25,6 +27,9 @@ export interface JobStorage {
   remove(job: InteractionJob): Promise<void>;
 }
 
+/** A download and, for a dead link, one fresh query and a second download. */
+const VIDEO_MESSAGE_BUDGET_MS = 3 * 60 * 1000;
+
 let current: { env: Env; runtime: DiscordRuntime } | undefined;
 
 export function discordRuntime(env: Env): DiscordRuntime {
@@ -45,6 +50,10 @@ export function discordRuntime(env: Env): DiscordRuntime {
     // One object follows one task: a second download at once would only be a retry.
     downloads: createConcurrencyLimit(2),
   };
+  const shareVideo = sharedFlight<string, OutgoingMessage>(
+    VIDEO_MESSAGE_BUDGET_MS,
+    (key) => new TimeoutError(`Fetching the video (${key}) took too long.`),
+  );
   // Task routes anyone can open: the only kind of link worth giving people in a channel.
   const open = settings.public && settings.apiKeys.length === 0;
   const runtime: DiscordRuntime = {
@@ -61,6 +70,7 @@ export function discordRuntime(env: Env): DiscordRuntime {
         progressIntervalMs: discord.progressIntervalMs,
         canPostInChannel: rest.hasBotToken,
         video,
+        shareVideo,
         edgePublicURL: (job) => (open ? job.origin : undefined),
         ...storage,
       }),

@@ -31,6 +31,13 @@ export interface InteractionJobsOptions {
   canPostInChannel: boolean;
   /** Downloads (and one fresh query for a dead link), as the gateway bot does them. */
   video: Omit<VideoMessageOptions, 'logger' | 'edgePublicURL'>;
+  /**
+   * Joins concurrent composings of the same message (the video of one task, for one upload
+   * limit): a follower settles its jobs in parallel attempts, which then share one download.
+   */
+  shareVideo?:
+    | ((key: string, compose: () => Promise<OutgoingMessage>) => Promise<OutgoingMessage>)
+    | undefined;
   /** The edge URL people can open without a key, for permanent video links; else undefined. */
   edgePublicURL(job: InteractionJob): string | undefined;
   save(job: InteractionJob): Promise<void>;
@@ -68,6 +75,7 @@ export interface InteractionJobs {
  */
 export function createInteractionJobs(options: InteractionJobsOptions): InteractionJobs {
   const { deliverer, clock, logger, progressIntervalMs, canPostInChannel, save, remove } = options;
+  const shareVideo = options.shareVideo ?? ((_key, compose) => compose());
 
   const farewellAt = (job: InteractionJob) =>
     job.tokenExpiresAt - TOKEN_MARGIN_MS - FAREWELL_LEAD_MS;
@@ -128,11 +136,9 @@ export function createInteractionJobs(options: InteractionJobsOptions): Interact
     for (const group of byLimit.values()) {
       const first = group[0] as InteractionJob;
       const edgePublicURL = options.edgePublicURL(first);
-      const message = await videoMessage(
-        { ...options.video, logger, edgePublicURL },
-        first,
-        task,
-        never,
+      const message = await shareVideo(
+        `${task.id} ${first.attachmentSizeLimit} ${edgePublicURL ?? ''}`,
+        () => videoMessage({ ...options.video, logger, edgePublicURL }, first, task, never),
       );
       for (const job of group) messages.set(job, message);
     }
