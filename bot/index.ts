@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
 import {
   type ClientOptions,
@@ -10,11 +9,12 @@ import {
 } from '../src/index.ts';
 import type { CommandContext } from './commands/context.ts';
 import { commands } from './commands/index.ts';
-import { createDeliverer } from './deliverer.ts';
-import { createInteractionRest } from './interaction-rest.ts';
-import { createJobRunner, type JobRunner } from './job-runner.ts';
-import { createFileJobStore, type JobStore } from './job-store.ts';
+import { createDeliverer } from './delivery/deliverer.ts';
+import { createInteractionRest } from './delivery/interaction-rest.ts';
+import { createJobRunner, type JobRunner } from './jobs/runner.ts';
+import { createFileJobStore, type JobStore } from './jobs/store.ts';
 import { createLogger, type Logger } from './log.ts';
+import { commandFailedText } from './replies/messages.ts';
 
 export interface BotOptions {
   discordToken: string;
@@ -60,43 +60,22 @@ export interface Bot {
 export async function startBot(options: BotOptions): Promise<Bot> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
-  const upstream = createConcurrencyLimit(options.maxInFlight ?? 8);
-  const baseFetch = options.jimeng?.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  // Every upstream request (polls and their retries) takes a slot while it is in flight.
-  const limitedFetch: typeof fetch = (input, init) =>
-    upstream.run(() => baseFetch(input, init), { signal: init?.signal ?? undefined });
-  const jimeng = createClient({ ...options.jimeng, clock, fetch: baseFetch });
-  const polling = createClient({ ...options.jimeng, clock, fetch: limitedFetch });
-  const watcher = createSharedWait((id, wait) =>
-    polling.waitForTask(id, {
-      ...wait,
-      intervalMs: options.pollIntervalMs ?? 2_000,
-      maxIntervalMs: options.maxPollIntervalMs ?? 30_000,
-      // The loop is shared: it runs while anyone follows the task. Each job keeps its own
-      // follow time (job-lifecycle.ts), so a late follower is not cut off by an earlier one's.
-      timeoutMs: Number.POSITIVE_INFINITY,
-    }),
-  );
-
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     rest: options.discordApiURL ? { api: options.discordApiURL } : {},
   });
   const interactionRest = createInteractionRest(options.discordApiURL);
-  const deliverer = createDeliverer({
-    rest: client.rest,
-    interactionRest,
-    clock,
-    logger,
-    tokenMarginMs: options.tokenMarginMs,
-  });
   const runner = createJobRunner({
-    jimeng,
-    watcher,
-    upstream,
+    ...connectProvider(options, clock),
     downloads: createConcurrencyLimit(options.maxDownloads ?? 4),
-    store: options.store ?? createFileJobStore(options.dataDir ?? join('.data')),
-    deliverer,
+    store: options.store ?? createFileJobStore(options.dataDir ?? '.data'),
+    deliverer: createDeliverer({
+      rest: client.rest,
+      interactionRest,
+      clock,
+      logger,
+      tokenMarginMs: options.tokenMarginMs,
+    }),
     clock,
     logger,
     maxJobsPerUser: options.maxJobsPerUser ?? 3,
@@ -104,39 +83,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     followTimeoutMs: options.followTimeoutMs ?? 30 * 60 * 1000,
     edgePublicURL: options.edgePublicURL,
   });
-  const context: CommandContext = { runner, clock, logger, interactionRest };
-
-  client.on(Events.InteractionCreate, async (interaction) => {
-    if (!interaction.isChatInputCommand()) return;
-    const command = commands.get(interaction.commandName);
-    if (!command) return;
-    try {
-      await command.execute(interaction, context);
-    } catch (error) {
-      logger('command_failed', {
-        jobId: interaction.id,
-        command: interaction.commandName,
-        message: error instanceof Error ? error.message : String(error),
-      });
-      const content = '⚠️ Something went wrong on the bot side. Please try again.';
-      try {
-        if (interaction.deferred || interaction.replied) await interaction.followUp({ content });
-        else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
-      } catch {
-        // The interaction may be gone already: the log line above is what remains.
-      }
-    }
-  });
+  answerCommands(client, { runner, clock, logger, interactionRest });
   client.on(Events.Error, (error) => logger('discord_error', { message: error.message }));
 
-  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  try {
-    await client.login(options.discordToken);
-    await ready;
-  } catch (error) {
-    await client.destroy();
-    throw error;
-  }
+  await logIn(client, options.discordToken);
   logger('bot_ready', { user: client.user?.tag, applicationId: client.application?.id });
   const resumed = await runner.resume();
   if (resumed > 0) logger('jobs_resumed', { count: resumed });
@@ -156,4 +106,65 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       return stopping;
     },
   };
+}
+
+/**
+ * The provider, as the jobs use it: a client for submits and downloads, and one shared polling
+ * loop per task whose every request (and retry) takes a slot under `maxInFlight`.
+ */
+function connectProvider(options: BotOptions, clock: Clock) {
+  const upstream = createConcurrencyLimit(options.maxInFlight ?? 8);
+  const baseFetch = options.jimeng?.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const limitedFetch: typeof fetch = (input, init) =>
+    upstream.run(() => baseFetch(input, init), { signal: init?.signal ?? undefined });
+  const jimeng = createClient({ ...options.jimeng, clock, fetch: baseFetch });
+  const polling = createClient({ ...options.jimeng, clock, fetch: limitedFetch });
+  const sharedWait = createSharedWait((id, wait) =>
+    polling.waitForTask(id, {
+      ...wait,
+      intervalMs: options.pollIntervalMs ?? 2_000,
+      maxIntervalMs: options.maxPollIntervalMs ?? 30_000,
+      // The loop is shared: it runs while anyone waits for the task. Each job keeps its own
+      // wait time (jobs/wait-within.ts), so a late joiner is not cut off by an earlier one's.
+      timeoutMs: Number.POSITIVE_INFINITY,
+    }),
+  );
+  return { jimeng, upstream, sharedWait };
+}
+
+/** Runs each slash command; one that throws is logged and answered with an apology. */
+function answerCommands(client: Client, context: CommandContext) {
+  client.on(Events.InteractionCreate, async (interaction) => {
+    if (!interaction.isChatInputCommand()) return;
+    const command = commands.get(interaction.commandName);
+    if (!command) return;
+    try {
+      await command.execute(interaction, context);
+    } catch (error) {
+      context.logger('command_failed', {
+        jobId: interaction.id,
+        command: interaction.commandName,
+        message: error instanceof Error ? error.message : String(error),
+      });
+      const content = commandFailedText();
+      try {
+        if (interaction.deferred || interaction.replied) await interaction.followUp({ content });
+        else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+      } catch {
+        // The interaction may be gone already: the log line above is what remains.
+      }
+    }
+  });
+}
+
+/** Resolves once the gateway is ready; a refused login leaves nothing running. */
+async function logIn(client: Client, token: string) {
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  try {
+    await client.login(token);
+    await ready;
+  } catch (error) {
+    await client.destroy();
+    throw error;
+  }
 }

@@ -19,8 +19,6 @@ export function createLogger(write: (line: string) => void = (line) => console.l
   };
 }
 
-export const silentLogger: Logger = () => {};
-
 function formatValue(value: LogValue): string {
   const text = String(value);
   return /^[^\s"=]+$/.test(text) ? text : JSON.stringify(text);

@@ -2,7 +2,7 @@
 import { createClient, isJimengError } from '../src/index.ts';
 import { readBotConfig } from './config.ts';
 import { type Bot, startBot } from './index.ts';
-import { prepareJobsDir } from './job-store.ts';
+import { prepareJobsDir } from './jobs/store.ts';
 
 const STOP_GRACE_MS = 5_000;
 

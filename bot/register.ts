@@ -2,24 +2,16 @@
 // guild when DISCORD_GUILD_ID is set (guild commands update at once; global ones may take a while).
 import { REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import { commands } from './commands/index.ts';
+import { readRegisterConfig } from './config.ts';
 
 function fail(line: string): never {
   console.error(`jimeng-bot register: ${line}`);
   process.exit(1);
 }
 
-const token = process.env.DISCORD_TOKEN?.trim();
-if (!token) fail('DISCORD_TOKEN is not set: put the bot token in the environment.');
-if (/^bot\s/i.test(token)) {
-  fail('DISCORD_TOKEN starts with "Bot ": set the token alone, without that prefix.');
-}
-const guildId = process.env.DISCORD_GUILD_ID?.trim() || undefined;
-if (guildId !== undefined && !/^\d{17,20}$/.test(guildId)) {
-  fail(
-    'DISCORD_GUILD_ID must be a server id, a long number: with Developer Mode on, right-click the server > Copy Server ID.',
-  );
-}
-const api = process.env.DISCORD_API_URL?.trim() || undefined;
+const config = readRegisterConfig(process.env);
+if (!config.ok) fail(config.problem);
+const { discordToken: token, discordApiURL: api, guildId } = config;
 
 const rest = new REST(api ? { api } : {}).setToken(token);
 const body = [...commands.values()].map((command) => command.data.toJSON());

@@ -1,6 +1,6 @@
 import type { REST } from 'discord.js';
 import type { Clock } from '../../src/index.ts';
-import type { JobRunner } from '../job-runner.ts';
+import type { JobRunner } from '../jobs/runner.ts';
 import type { Logger } from '../log.ts';
 
 /** What a command needs from the running bot. */

@@ -1,22 +1,23 @@
 import { type ChatInputCommandInteraction, MessageFlags, SlashCommandBuilder } from 'discord.js';
-import * as v from 'valibot';
-import { CreateVideoOptionsSchema } from '../../src/create-video-options.ts';
 import {
   type AspectRatio,
   assertTaskId,
   InvalidTaskIdError,
   imageAspectRatios,
+  isJimengError,
   MAX_PROMPT_LENGTH,
   MAX_TASK_ID_LENGTH,
+  parseCreateVideoOptions,
 } from '../../src/index.ts';
-import { deferReply } from '../interaction-rest.ts';
+import { deferReply } from '../delivery/interaction-rest.ts';
 import {
   type CreateRequest,
+  createVideoOptions,
   DEFAULT_ATTACHMENT_SIZE_LIMIT,
   INTERACTION_TOKEN_TTL_MS,
   type Job,
-} from '../job.ts';
-import { invalidOptionText, invalidTaskIdText } from '../messages.ts';
+} from '../jobs/job.ts';
+import { invalidOptionText, invalidTaskIdText } from '../replies/messages.ts';
 import type { CommandContext } from './context.ts';
 
 // Limits live in the definition so Discord enforces them before the bot sees anything.
@@ -91,7 +92,7 @@ async function result(interaction: ChatInputCommandInteraction, context: Command
     });
     return;
   }
-  await follow(interaction, context, 'result', taskId, null);
+  await admitAndStart(interaction, context, 'result', taskId, null);
 }
 
 async function create(interaction: ChatInputCommandInteraction, context: CommandContext) {
@@ -111,24 +112,21 @@ async function create(interaction: ChatInputCommandInteraction, context: Command
     seed: interaction.options.getInteger('seed') ?? undefined,
     imageUrl: image?.url,
   };
-  // The same rules the core applies, checked before deferring so a mistake stays private.
-  const checked = v.safeParse(CreateVideoOptionsSchema, {
-    prompt: request.prompt,
-    aspectRatio: request.aspectRatio,
-    seed: request.seed,
-    imageUrls: request.imageUrl ? [request.imageUrl] : undefined,
-  });
-  if (!checked.success) {
+  // The core's own rules, checked before deferring so a mistake stays private.
+  try {
+    parseCreateVideoOptions(createVideoOptions(request));
+  } catch (error) {
+    if (!(isJimengError(error) && error.code === 'invalid_request')) throw error;
     await interaction.reply({
-      content: invalidOptionText(`${v.summarize(checked.issues).replaceAll('\n', '; ')}.`),
+      content: invalidOptionText(error.message),
       flags: MessageFlags.Ephemeral,
     });
     return;
   }
-  await follow(interaction, context, 'create', null, request);
+  await admitAndStart(interaction, context, 'create', null, request);
 }
 
-async function follow(
+async function admitAndStart(
   interaction: ChatInputCommandInteraction,
   context: CommandContext,
   kind: Job['kind'],

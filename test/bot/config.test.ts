@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readBotConfig } from '../../bot/config.ts';
+import { readBotConfig, readRegisterConfig } from '../../bot/config.ts';
 
 const base = { DISCORD_TOKEN: 'd', JIMENG_TOKEN: 'j' };
 
@@ -47,6 +47,17 @@ describe('bot configuration from the environment', () => {
     });
   });
 
+  it('refuses a URL the core client would refuse, such as http:example.com, before anything connects', () => {
+    for (const name of ['JIMENG_BASE_URL', 'DISCORD_API_URL', 'EDGE_PUBLIC_URL']) {
+      for (const url of ['http:example.com', 'https:/example.com', 'ftp://example.com']) {
+        expect(readBotConfig({ ...base, [name]: url })).toMatchObject({
+          ok: false,
+          problem: expect.stringMatching(new RegExp(`^${name} must be an http:// or https:// URL`)),
+        });
+      }
+    }
+  });
+
   it('refuses a duration longer than a timer can wait, which would fire at once', () => {
     expect(readBotConfig({ ...base, BOT_FOLLOW_TIMEOUT_MS: '9999999999' })).toMatchObject({
       ok: false,
@@ -70,5 +81,37 @@ describe('bot configuration from the environment', () => {
       problem: expect.stringMatching(/^JIMENG_TOKEN starts with "Bearer ": set the API key alone/),
     });
     expect(JSON.stringify([discord, jimeng])).not.toContain('secret-part');
+  });
+
+  it('a token fetch could not send in a header (a curly quote, a line break) is named', () => {
+    const discord = readBotConfig({ ...base, DISCORD_TOKEN: 'MTIz\nsecret-part' });
+    expect(discord).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^DISCORD_TOKEN contains a line break/),
+    });
+    const jimeng = readBotConfig({ ...base, JIMENG_TOKEN: '“sk-secret-part”' });
+    expect(jimeng).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^JIMENG_TOKEN contains .* curly quote/),
+    });
+    expect(JSON.stringify([discord, jimeng])).not.toContain('secret-part');
+  });
+
+  it('bot:register reads DISCORD_TOKEN under the same rules as the bot', () => {
+    for (const token of [undefined, 'Bot MTIz', 'MTIz\nx']) {
+      const bot = readBotConfig({ ...base, DISCORD_TOKEN: token });
+      expect(bot.ok).toBe(false);
+      expect(readRegisterConfig({ DISCORD_TOKEN: token })).toEqual(bot);
+    }
+    expect(readRegisterConfig({ DISCORD_TOKEN: 'd', DISCORD_GUILD_ID: '123' })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^DISCORD_GUILD_ID must be a server id/),
+    });
+    expect(readRegisterConfig({ DISCORD_TOKEN: ' d ' })).toEqual({
+      ok: true,
+      discordToken: 'd',
+      discordApiURL: undefined,
+      guildId: undefined,
+    });
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bot, type BotOptions, startBot } from '../../bot/index.ts';
-import type { JobStore } from '../../bot/job-store.ts';
+import type { JobStore } from '../../bot/jobs/store.ts';
 import { createLogger } from '../../bot/log.ts';
 import { type Clock, systemClock } from '../../src/index.ts';
 import { createSimulator, type Simulator } from '../../src/simulator/index.ts';

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Job } from '../../bot/job.ts';
-import { createFileJobStore } from '../../bot/job-store.ts';
+import type { Job } from '../../bot/jobs/job.ts';
+import { createFileJobStore } from '../../bot/jobs/store.ts';
 
 let dir: string;
 beforeEach(async () => {

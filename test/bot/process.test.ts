@@ -157,11 +157,16 @@ describe('the bot process', () => {
     expect(bot.output.stderr).toContain('ENOTDIR');
   });
 
-  it('a malformed JIMENG_BASE_URL is blamed on that variable, not on Discord', async () => {
-    const bot = startBotProcess({ JIMENG_BASE_URL: 'api.gpt.ge' });
-    expect(await bot.exited).toBe(1);
-    expect(bot.output.stderr.trim().split('\n')).toHaveLength(1);
-    expect(bot.output.stderr).toContain('JIMENG_BASE_URL must be an http:// or https:// URL');
-    expect(bot.output.stderr).not.toContain('Discord');
-  });
+  // http:example.com parses as a URL, but not as one the core client takes (defect 9).
+  it.each(['api.gpt.ge', 'http:example.com'])(
+    'a malformed JIMENG_BASE_URL (%s) is blamed on that variable, not on Discord, before anything connects',
+    async (url) => {
+      const bot = startBotProcess({ JIMENG_BASE_URL: url });
+      expect(await bot.exited).toBe(1);
+      expect(bot.output.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bot.output.stderr).toContain('JIMENG_BASE_URL must be an http:// or https:// URL');
+      expect(bot.output.stderr).not.toContain('Discord');
+      expect(discord.requests).toHaveLength(0);
+    },
+  );
 });

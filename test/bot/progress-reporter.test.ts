@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter } from '../../bot/progress-reporter.ts';
+import { createProgressReporter } from '../../bot/replies/progress-reporter.ts';
 import type { Clock } from '../../src/index.ts';
 
 /** A clock that moves only when the test says so. */

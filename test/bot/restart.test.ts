@@ -1,7 +1,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFileJobStore } from '../../bot/job-store.ts';
+import { createFileJobStore } from '../../bot/jobs/store.ts';
+import { type HeldJobStore, holdJobWrite } from '../fakes/held-job-store.ts';
 import {
   contentOf,
   type Harness,
@@ -11,7 +12,6 @@ import {
   startHarness,
   uploadNamed,
 } from './harness.ts';
-import { type HeldJobStore, holdJobWrite } from './held-job-store.ts';
 
 let h: Harness;
 afterEach(async () => {

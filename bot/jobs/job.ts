@@ -1,4 +1,4 @@
-import type { AspectRatio } from '../src/index.ts';
+import type { AspectRatio, CreateVideoOptions } from '../../src/index.ts';
 
 /** What `/jimeng create` asked for, kept so a refusal can be explained after a restart. */
 export interface CreateRequest {
@@ -7,6 +7,14 @@ export interface CreateRequest {
   seed?: number | undefined;
   imageUrl?: string | undefined;
 }
+
+/** The request as the core takes it. */
+export const createVideoOptions = (request: CreateRequest): CreateVideoOptions => ({
+  prompt: request.prompt,
+  aspectRatio: request.aspectRatio,
+  seed: request.seed,
+  imageUrls: request.imageUrl ? [request.imageUrl] : undefined,
+});
 
 /**
  * One person waiting for one video: everything needed to finish the job after a restart.
@@ -51,3 +59,11 @@ export interface Job {
 export const INTERACTION_TOKEN_TTL_MS = 15 * 60 * 1000;
 /** Discord's default upload limit since January 2025, when the interaction does not say. */
 export const DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
+
+/** The ids every log line about a job carries, so one job can be traced end to end. */
+export const jobLogFields = (job: Job) => ({
+  jobId: job.id,
+  taskId: job.taskId,
+  requestId: job.requestId,
+  userId: job.userId,
+});

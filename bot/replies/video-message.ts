@@ -4,13 +4,12 @@ import {
   isJimengError,
   type JimengClient,
   type Task,
-} from '../src/index.ts';
+} from '../../src/index.ts';
+import type { OutgoingMessage } from '../delivery/deliverer.ts';
+import { type Job, jobLogFields } from '../jobs/job.ts';
+import type { Logger } from '../log.ts';
 import { downloadFailure, LINK_FAILURES } from './download-failure.ts';
-import type { Job } from './job.ts';
-import { jobLogFields } from './job-log-fields.ts';
-import type { Logger } from './log.ts';
 import { deliveredText, downloadFailedText, tooLargeText } from './messages.ts';
-import type { OutgoingMessage } from './outgoing-message.ts';
 
 export interface VideoMessageOptions {
   jimeng: JimengClient;

@@ -1,5 +1,5 @@
-import { isJimengError } from '../src/index.ts';
-import type { Job } from './job.ts';
+import { isJimengError } from '../../src/index.ts';
+import type { Job } from '../jobs/job.ts';
 import { failureText, type Progress, providerSilentText, submitUncertainText } from './messages.ts';
 
 /** What to tell the user when their job failed, given how far it had got. */

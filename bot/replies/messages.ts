@@ -4,7 +4,7 @@ import {
   mib,
   type Task,
   type TaskStatus,
-} from '../src/index.ts';
+} from '../../src/index.ts';
 import { type DownloadFailure, LINK_FAILURES } from './download-failure.ts';
 
 /** Every sentence the bot says, in one place. Each names the task id when there is one. */
@@ -244,6 +244,11 @@ export function missingPermissionsText(taskId: string | null, missing: string[])
       ? 'can only post a link to it here, not the video'
       : 'cannot post it here';
   return `⚠️ I lack ${missing.join(', ')} in this channel. If ${task} takes longer than 15 minutes I ${what}; ask a moderator to grant ${missing.length === 1 ? 'it' : 'them'}.`;
+}
+
+/** A command that threw: the bot's own fault, not the user's. */
+export function commandFailedText(): string {
+  return '⚠️ Something went wrong on the bot side. Please try again.';
 }
 
 export function invalidOptionText(message: string): string {

@@ -1,10 +1,11 @@
-import { AttachmentTooLargeError } from './attachment-too-large-error.ts';
-import type { Deliverer } from './deliverer.ts';
-import type { Delivery } from './delivery.ts';
-import type { Job } from './job.ts';
-import { jobLogFields } from './job-log-fields.ts';
-import type { Logger } from './log.ts';
-import type { OutgoingMessage } from './outgoing-message.ts';
+import { type Job, jobLogFields } from '../jobs/job.ts';
+import type { Logger } from '../log.ts';
+import {
+  AttachmentTooLargeError,
+  type Deliverer,
+  type Delivery,
+  type OutgoingMessage,
+} from './deliverer.ts';
 
 export interface FinalPostOptions {
   deliverer: Deliverer;

@@ -1,5 +1,5 @@
-import type { Job } from '../../bot/job.ts';
-import type { JobStore } from '../../bot/job-store.ts';
+import type { Job } from '../../bot/jobs/job.ts';
+import type { JobStore } from '../../bot/jobs/store.ts';
 
 export interface HeldJobStore {
   store: JobStore;

@@ -1,8 +1,7 @@
-import type { Clock, ConcurrencyLimit, JimengClient } from '../src/index.ts';
-import type { Job } from './job.ts';
-import { jobLogFields } from './job-log-fields.ts';
-import type { JobStore } from './job-store.ts';
-import type { Logger } from './log.ts';
+import type { Clock, ConcurrencyLimit, JimengClient } from '../../src/index.ts';
+import type { Logger } from '../log.ts';
+import { createVideoOptions, type Job, jobLogFields } from './job.ts';
+import type { JobStore } from './store.ts';
 
 export interface JobSubmitOptions {
   jimeng: JimengClient;
@@ -54,15 +53,7 @@ export async function submitJob(
           await store.put(job);
           throw signal.reason;
         }
-        return jimeng.createVideo(
-          {
-            prompt: request.prompt,
-            aspectRatio: request.aspectRatio,
-            seed: request.seed,
-            imageUrls: request.imageUrl ? [request.imageUrl] : undefined,
-          },
-          { signal: sent.signal },
-        );
+        return jimeng.createVideo(createVideoOptions(request), { signal: sent.signal });
       },
       { signal, onQueued },
     );

@@ -1,13 +1,13 @@
+import type { Logger } from '../log.ts';
+import { alreadyFollowingText, userCapText } from '../replies/messages.ts';
 import type { Job } from './job.ts';
-import type { Logger } from './log.ts';
-import { alreadyFollowingText, userCapText } from './messages.ts';
 
 /**
  * An admitted command holds its place under the per-user cap until its job is started (or it
  * gives up): `release` ends that hold. Without it, commands sent together would all be
  * admitted while the first was still deferring.
  */
-export type Admission = { ok: true; release: () => void } | { ok: false; text: string };
+type Admission = { ok: true; release: () => void } | { ok: false; text: string };
 
 type Claim = Pick<Job, 'userId'> & { taskId: string | null; channelId: string | undefined };
 

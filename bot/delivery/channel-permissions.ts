@@ -1,5 +1,5 @@
 import { PermissionFlagsBits } from 'discord.js';
-import type { Job } from './job.ts';
+import type { Job } from '../jobs/job.ts';
 
 /** What the bot lacks to post (with a file when `withFile`) in the job's channel. */
 export function missingPermissions(job: Job, withFile: boolean): string[] {

@@ -1,18 +1,14 @@
-import type { Job } from './job.ts';
-import { type Admission, createJobAdmission } from './job-admission.ts';
-import { createJobLifecycle, type JobLifecycleOptions } from './job-lifecycle.ts';
-import { jobLogFields as fields } from './job-log-fields.ts';
+import { type Admit, createJobAdmission } from './admission.ts';
+import { jobLogFields as fields, type Job } from './job.ts';
+import { createJobLifecycle, type JobLifecycleOptions } from './lifecycle.ts';
 import { createRunningJobs, type Running } from './running-jobs.ts';
-
-export type { Admission } from './job-admission.ts';
 
 export interface JobRunnerOptions extends JobLifecycleOptions {
   maxJobsPerUser: number;
 }
 
 export interface JobRunner {
-  /** Whether this user may start another job (and is not already following this task here). */
-  admit(userId: string, taskId?: string, channelId?: string): Admission;
+  admit: Admit;
   /** Stores the job, then follows it to the end in the background. */
   start(job: Job): Promise<void>;
   /** Picks up every stored job: the interaction while its token lives, the channel after. */

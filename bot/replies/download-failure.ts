@@ -1,4 +1,4 @@
-import { isJimengError } from '../src/index.ts';
+import { isJimengError } from '../../src/index.ts';
 
 /**
  * Why a done task's video could not be fetched, sorted by what the user (or the bot) does
