@@ -7,8 +7,8 @@ import type {
   ChannelType,
 } from 'discord-api-types/v10';
 import type { Context } from 'hono';
-import { DEFAULT_ATTACHMENT_SIZE_LIMIT, INTERACTION_TOKEN_TTL_MS } from '../../bot/job.ts';
-import { failureText, invalidOptionText } from '../../bot/messages.ts';
+import { DEFAULT_ATTACHMENT_SIZE_LIMIT, INTERACTION_TOKEN_TTL_MS } from '../../bot/jobs/job.ts';
+import { failureText, invalidOptionText } from '../../bot/replies/messages.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
 import type { DiscordSettings } from '../settings.ts';

@@ -1,15 +1,18 @@
-import type { Deliverer } from '../../bot/deliverer.ts';
+import {
+  createDeliverer,
+  type Deliverer,
+  type OutgoingMessage,
+} from '../../bot/delivery/deliverer.ts';
 import { createLogger, type Logger } from '../../bot/log.ts';
-import type { OutgoingMessage } from '../../bot/outgoing-message.ts';
 import { createConcurrencyLimit, systemClock, TimeoutError } from '../../src/index.ts';
 import type { Env } from '../env.ts';
 import { type DiscordSettings, readSettings, type Settings } from '../settings.ts';
 import { sharedFlight } from '../shared-flight.ts';
 import { upstreamFor } from '../upstream.ts';
 import { createDiscordRest, type DiscordRest } from './discord-rest.ts';
+import { createFetchTransport } from './fetch-transport.ts';
 import type { InteractionJob } from './interaction-job.ts';
 import { createInteractionJobs, type InteractionJobs } from './interaction-jobs.ts';
-import { createWebhookDeliverer } from './webhook-deliverer.ts';
 
 /** What the Durable Objects need to answer Discord: built once per isolate from the env. */
 export interface DiscordRuntime {
@@ -42,7 +45,7 @@ export function discordRuntime(env: Env): DiscordRuntime {
   const clock = systemClock;
   const logger = createLogger();
   const rest = createDiscordRest({ apiURL: discord.apiURL, botToken: discord.botToken, clock });
-  const deliverer = createWebhookDeliverer({ rest, clock, logger });
+  const deliverer = createDeliverer({ transport: createFetchTransport(rest), clock, logger });
   const upstream = upstreamFor(settings);
   const video = {
     jimeng: upstream.client,

@@ -1,7 +1,11 @@
 import { DurableObject } from 'cloudflare:workers';
-import { failureReply } from '../../bot/failure-reply.ts';
-import { jobLogFields as fields } from '../../bot/job-log-fields.ts';
-import { alreadyFollowingText, interruptedSubmitText, userCapText } from '../../bot/messages.ts';
+import { jobLogFields as fields } from '../../bot/jobs/job.ts';
+import { failureReply } from '../../bot/replies/failure-reply.ts';
+import {
+  alreadyFollowingText,
+  interruptedSubmitText,
+  userCapText,
+} from '../../bot/replies/messages.ts';
 import { isJimengError } from '../../src/index.ts';
 import type { Env } from '../env.ts';
 import { upstreamFor } from '../upstream.ts';

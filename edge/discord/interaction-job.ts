@@ -1,4 +1,4 @@
-import type { Job } from '../../bot/job.ts';
+import type { Job } from '../../bot/jobs/job.ts';
 import type { TaskStatus } from '../../src/index.ts';
 
 /**

@@ -1,19 +1,18 @@
-import type { Deliverer } from '../../bot/deliverer.ts';
-import { failureReply } from '../../bot/failure-reply.ts';
-import { type LinkReason, postFinal } from '../../bot/final-post.ts';
-import { jobLogFields as fields } from '../../bot/job-log-fields.ts';
+import { missingPermissions } from '../../bot/delivery/channel-permissions.ts';
+import type { Deliverer, OutgoingMessage } from '../../bot/delivery/deliverer.ts';
+import { type LinkReason, postFinal } from '../../bot/delivery/final-post.ts';
+import { jobLogFields as fields } from '../../bot/jobs/job.ts';
 import type { Logger } from '../../bot/log.ts';
+import { failureReply } from '../../bot/replies/failure-reply.ts';
 import {
   cannotAttachText,
   missingPermissionsText,
   progressText,
   tokenEndingText,
   tooLargeText,
-} from '../../bot/messages.ts';
-import type { OutgoingMessage } from '../../bot/outgoing-message.ts';
-import { type VideoMessageOptions, videoMessage } from '../../bot/video-message.ts';
+} from '../../bot/replies/messages.ts';
+import { type VideoMessageOptions, videoMessage } from '../../bot/replies/video-message.ts';
 import { type Clock, type Task, type TaskStatus, TimeoutError } from '../../src/index.ts';
-import { missingPermissions } from './channel-permissions.ts';
 import {
   ANSWER_GRACE_MS,
   FAREWELL_LEAD_MS,

@@ -3,8 +3,8 @@ import type {
   APIAttachment,
   APIChatInputApplicationCommandInteractionData,
 } from 'discord-api-types/v10';
-import type { CreateRequest } from '../../bot/job.ts';
-import { invalidOptionText, invalidTaskIdText } from '../../bot/messages.ts';
+import type { CreateRequest } from '../../bot/jobs/job.ts';
+import { invalidOptionText, invalidTaskIdText } from '../../bot/replies/messages.ts';
 import {
   type AspectRatio,
   assertTaskId,

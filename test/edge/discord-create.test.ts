@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { submitUncertainText } from '../../bot/messages.ts';
+import { submitUncertainText } from '../../bot/replies/messages.ts';
 import type { RecordedRequest } from '../fakes/discord/index.ts';
 import { useDiscordEdge } from './discord-harness.ts';
 import { TOKEN } from './edge-harness.ts';

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDeliverer } from '../../bot/delivery/deliverer.ts';
 import { createLogger } from '../../bot/log.ts';
-import { deliveredText, tokenEndingText, tooLargeText } from '../../bot/messages.ts';
+import { deliveredText, tokenEndingText, tooLargeText } from '../../bot/replies/messages.ts';
 import { createDiscordRest } from '../../edge/discord/discord-rest.ts';
+import { createFetchTransport } from '../../edge/discord/fetch-transport.ts';
 import type { InteractionJob } from '../../edge/discord/interaction-job.ts';
 import {
   createInteractionJobs,
   type InteractionJobs,
   type InteractionJobsOptions,
 } from '../../edge/discord/interaction-jobs.ts';
-import { createWebhookDeliverer } from '../../edge/discord/webhook-deliverer.ts';
 import {
   type Clock,
   createClient,
@@ -80,7 +81,7 @@ function setup(
   const stored = new Map<string, InteractionJob>();
   const jimeng = createClient({ token: 'sim-token', baseURL: served.url });
   const jobs = createInteractionJobs({
-    deliverer: createWebhookDeliverer({ rest, clock, logger }),
+    deliverer: createDeliverer({ transport: createFetchTransport(rest), clock, logger }),
     clock,
     logger,
     progressIntervalMs: 5_000,

@@ -2,7 +2,8 @@ import type { RESTJSONErrorCodes } from 'discord-api-types/v10';
 
 /**
  * The JSON error codes the delivery switches on. Plain numbers checked against
- * discord-api-types at compile time: importing its enums would bundle all of them (~23 KB gzip).
+ * discord-api-types at compile time: the Worker shares this file, and importing the enums
+ * would bundle all of them (~23 KB gzip).
  */
 export const DiscordCodes = {
   UnknownChannel: 10003 satisfies RESTJSONErrorCodes.UnknownChannel,
@@ -16,14 +17,22 @@ export const DiscordCodes = {
 } as const;
 
 /**
- * "This interaction token is no use any more". Unknown Message is the reply itself deleted (by
- * a moderator, or the user): nothing is left to edit, so the video goes to the channel.
+ * Discord's answers that mean "this interaction token is no use any more". Unknown Message is
+ * the reply itself deleted (by a moderator, or the user): nothing is left to edit, so the video
+ * goes to the channel rather than nowhere.
  */
 export const deadTokenCodes: ReadonlySet<number> = new Set([
   DiscordCodes.InvalidWebhookToken,
   DiscordCodes.UnknownWebhook,
   DiscordCodes.UnknownInteraction,
   DiscordCodes.UnknownMessage,
+]);
+
+/** Discord's answers that mean the bot may not post in the job's channel after all. */
+export const channelRefusalCodes: ReadonlySet<number> = new Set([
+  DiscordCodes.MissingPermissions,
+  DiscordCodes.MissingAccess,
+  DiscordCodes.UnknownChannel,
 ]);
 
 /** Permission bits (Discord's "Permissions" page), as bigints like the `app_permissions` field. */
