@@ -1,11 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
-import { jobLogFields as fields } from '../../bot/jobs/job.ts';
+import { admissionFor, type Claim } from '../../bot/jobs/admission.ts';
+import { createVideoOptions, jobLogFields as fields } from '../../bot/jobs/job.ts';
 import { failureReply } from '../../bot/replies/failure-reply.ts';
-import {
-  alreadyFollowingText,
-  interruptedSubmitText,
-  userCapText,
-} from '../../bot/replies/messages.ts';
+import { interruptedSubmitText } from '../../bot/replies/messages.ts';
 import { isJimengError } from '../../src/index.ts';
 import type { Env } from '../env.ts';
 import { upstreamFor } from '../upstream.ts';
@@ -14,9 +11,7 @@ import { followInFollower } from './follower-link.ts';
 import type { InteractionJob } from './interaction-job.ts';
 
 /** A job counted against its user's cap, until it is over or `until` has passed. */
-export interface Claim {
-  taskId: string | null;
-  channelId: string;
+export interface HeldClaim extends Claim {
   until: number;
 }
 
@@ -40,28 +35,21 @@ export class DiscordUser extends DurableObject<Env> {
     create?: InteractionJob,
   ): Promise<Admission> {
     const now = Date.now();
-    const claims = await this.ctx.storage.list<Claim>({ prefix: CLAIM });
-    const expired: string[] = [];
-    let count = 0;
-    for (const [key, held] of claims) {
-      if (held.until <= now) {
-        expired.push(key);
-        continue;
-      }
-      if (claim.taskId && held.taskId === claim.taskId && held.channelId === claim.channelId) {
-        return { ok: false, text: alreadyFollowingText(claim.taskId) };
-      }
-      count++;
-    }
+    const stored = await this.ctx.storage.list<HeldClaim>({ prefix: CLAIM });
+    const expired = [...stored].filter(([, held]) => held.until <= now).map(([key]) => key);
     if (expired.length > 0) await this.ctx.storage.delete(expired);
-    if (count >= max) {
-      discordRuntime(this.env).logger('job_refused', {
-        jobId,
-        taskId: claim.taskId,
-        reason: 'per-user cap',
-        active: count,
-      });
-      return { ok: false, text: userCapText(max) };
+    const held = [...stored.values()].filter((h) => h.until > now);
+    const admission = admissionFor(held, claim, max);
+    if (!admission.ok) {
+      if (admission.active !== undefined) {
+        discordRuntime(this.env).logger('job_refused', {
+          jobId,
+          taskId: claim.taskId,
+          reason: 'per-user cap',
+          active: admission.active,
+        });
+      }
+      return admission;
     }
     await this.ctx.storage.put(CLAIM + jobId, claim);
     if (create) {
@@ -107,12 +95,9 @@ export class DiscordUser extends DurableObject<Env> {
       const request = job.create;
       try {
         if (!request) throw new Error(`Job ${job.id} has nothing to submit.`);
-        const created = await upstreamFor(runtime.settings).client.createVideo({
-          prompt: request.prompt,
-          aspectRatio: request.aspectRatio,
-          seed: request.seed,
-          imageUrls: request.imageUrl ? [request.imageUrl] : undefined,
-        });
+        const created = await upstreamFor(runtime.settings).client.createVideo(
+          createVideoOptions(request),
+        );
         job.taskId = created.taskId;
         job.requestId = created.requestId;
         job.phase = 'following';
