@@ -2,6 +2,7 @@ import { missingPermissions } from '../../bot/delivery/channel-permissions.ts';
 import type { Deliverer, OutgoingMessage } from '../../bot/delivery/deliverer.ts';
 import { type LinkReason, postFinal } from '../../bot/delivery/final-post.ts';
 import { jobLogFields as fields } from '../../bot/jobs/job.ts';
+import { stoppedWaitingError } from '../../bot/jobs/wait-within.ts';
 import type { Logger } from '../../bot/log.ts';
 import { failureReply } from '../../bot/replies/failure-reply.ts';
 import {
@@ -12,7 +13,7 @@ import {
   tooLargeText,
 } from '../../bot/replies/messages.ts';
 import { type VideoMessageOptions, videoMessage } from '../../bot/replies/video-message.ts';
-import { type Clock, type Task, type TaskStatus, TimeoutError } from '../../src/index.ts';
+import type { Clock, Task, TaskStatus, TimeoutError } from '../../src/index.ts';
 import {
   ANSWER_GRACE_MS,
   FAREWELL_LEAD_MS,
@@ -225,9 +226,9 @@ export function createInteractionJobs(options: InteractionJobsOptions): Interact
 
 /** The error a job that followed its task for its whole time ends with, in the bot's words. */
 export function followTimeoutError(job: InteractionJob): TimeoutError {
-  const minutes = Math.round((job.followUntil - job.createdAt) / 60_000);
-  return new TimeoutError(
-    `Stopped waiting for task ${job.taskId} after ${minutes} min. The task may still finish: query it again later.`,
-    { taskId: job.taskId ?? undefined, requestId: job.requestId ?? undefined },
+  return stoppedWaitingError(
+    job.taskId ?? '',
+    job.followUntil - job.createdAt,
+    job.requestId ?? undefined,
   );
 }
