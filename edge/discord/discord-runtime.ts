@@ -1,8 +1,4 @@
-import {
-  createDeliverer,
-  type Deliverer,
-  type OutgoingMessage,
-} from '../../bot/delivery/deliverer.ts';
+import { createDeliverer, type OutgoingMessage } from '../../bot/delivery/deliverer.ts';
 import { createLogger, type Logger } from '../../bot/log.ts';
 import { createConcurrencyLimit, systemClock, TimeoutError } from '../../src/index.ts';
 import type { Env } from '../env.ts';
@@ -14,14 +10,19 @@ import { createFetchTransport } from './fetch-transport.ts';
 import type { InteractionJob } from './interaction-job.ts';
 import { createInteractionJobs, type InteractionJobs } from './interaction-jobs.ts';
 
-/** What the Durable Objects need to answer Discord: built once per isolate from the env. */
+/**
+ * What the Durable Objects need to answer Discord, built once per isolate from the env: only
+ * what holds no I/O of its own. Queues (the deliverer's cap on calls in flight, the download
+ * caps) are made for each use: workerd refuses to let one Durable Object carry on I/O that
+ * another started, and a queue shared by the objects of an isolate would start one object's
+ * call from another's.
+ */
 export interface DiscordRuntime {
   settings: Settings;
   discord: DiscordSettings;
   rest: DiscordRest;
-  deliverer: Deliverer;
   logger: Logger;
-  /** The jobs' logic over one object's storage. */
+  /** The jobs' logic over one object's storage, with queues of their own. */
   jobs(storage: JobStorage): InteractionJobs;
 }
 
@@ -45,14 +46,9 @@ export function discordRuntime(env: Env): DiscordRuntime {
   const clock = systemClock;
   const logger = createLogger();
   const rest = createDiscordRest({ apiURL: discord.apiURL, botToken: discord.botToken, clock });
-  const deliverer = createDeliverer({ transport: createFetchTransport(rest), clock, logger });
-  const upstream = upstreamFor(settings);
-  const video = {
-    jimeng: upstream.client,
-    upstream: createConcurrencyLimit(8),
-    // One object follows one task: a second download at once would only be a retry.
-    downloads: createConcurrencyLimit(2),
-  };
+  const transport = createFetchTransport(rest);
+  const { client } = upstreamFor(settings);
+  // Keyed by task id, and one object follows one task: no promise here crosses objects.
   const shareVideo = sharedFlight<string, OutgoingMessage>(
     VIDEO_MESSAGE_BUDGET_MS,
     (key) => new TimeoutError(`Fetching the video (${key}) took too long.`),
@@ -63,16 +59,20 @@ export function discordRuntime(env: Env): DiscordRuntime {
     settings,
     discord,
     rest,
-    deliverer,
     logger,
     jobs: (storage) =>
       createInteractionJobs({
-        deliverer,
+        deliverer: createDeliverer({ transport, clock, logger }),
         clock,
         logger,
         progressIntervalMs: discord.progressIntervalMs,
         canPostInChannel: rest.hasBotToken,
-        video,
+        video: {
+          jimeng: client,
+          upstream: createConcurrencyLimit(8),
+          // One object follows one task: a second download at once would only be a retry.
+          downloads: createConcurrencyLimit(2),
+        },
         shareVideo,
         edgePublicURL: (job) => (open ? job.origin : undefined),
         ...storage,
