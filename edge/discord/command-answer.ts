@@ -13,7 +13,6 @@ import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
 import type { DiscordSettings } from '../settings.ts';
 import { discordRuntime } from './discord-runtime.ts';
-import { followInFollower } from './follower-link.ts';
 import type { InteractionJob } from './interaction-job.ts';
 import { type JimengInput, readJimengInput } from './jimeng-input.ts';
 
@@ -38,8 +37,9 @@ const CLAIM_SLACK_MS = 5 * 60 * 1000;
 
 /**
  * The answer to a slash command, as the HTTP response itself (Discord wants it within 3 s):
- * bad input is refused privately with no call to the provider; anything else is stored with
- * the user's object (the cap) and the task's follower, then deferred (`{ type: 5 }`).
+ * bad input is refused privately with no call to the provider; anything else is stored by the
+ * user's `DiscordUser` object (which holds the cap, and hands the job to the task's follower),
+ * then deferred (`{ type: 5 }`): one Durable Object call before the answer.
  */
 export async function answerCommand(
   c: Context<AppEnv>,
@@ -73,19 +73,8 @@ export async function answerCommand(
     until: job.followUntil + CLAIM_SLACK_MS,
   };
   try {
-    const admission = await user.admit(
-      job.id,
-      claim,
-      discord.maxJobsPerUser,
-      job.kind === 'create' ? job : undefined,
-    );
+    const admission = await user.admit(claim, discord.maxJobsPerUser, job);
     if (!admission.ok) return privately(admission.text);
-    if (job.kind === 'result') {
-      await followInFollower(c.env, job).catch(async (error: unknown) => {
-        await user.release(job.id).catch(() => {});
-        throw error;
-      });
-    }
   } catch (error) {
     // Said to the user rather than left as "The application did not respond".
     discordRuntime(c.env).logger('job_start_failed', {

@@ -18,22 +18,19 @@ export interface HeldClaim extends Claim {
 export type Admission = { ok: true } | { ok: false; text: string };
 
 const CLAIM = 'claim:';
-const CREATE = 'create:';
+const JOB = 'job:';
 
 /**
  * One per Discord user (`idFromName(userId)`): their active jobs under the per-user cap, which
- * so holds across isolates and colos, and their `/jimeng create` prompts until the provider has
- * taken them. A submit is billed and not idempotent: it is marked sent before it leaves and is
- * never sent again, whatever the alarms do.
+ * so holds across isolates and colos, and each new job until its task's follower has it. The
+ * interaction's answer waits for this one object only; the hand-over (and a `/jimeng create`'s
+ * submit before it) happens in its alarm, durably. A submit is billed and not idempotent: it is
+ * marked sent before it leaves and never sent again, whatever the alarms do.
  */
 export class DiscordUser extends DurableObject<Env> {
-  /** Counts the user's jobs; admits this one (and keeps its prompt, to submit) when there is room. */
-  async admit(
-    jobId: string,
-    claim: Claim,
-    max: number,
-    create?: InteractionJob,
-  ): Promise<Admission> {
+  /** Counts the user's jobs; admits and keeps this one when there is room. */
+  async admit(claim: HeldClaim, max: number, job: InteractionJob): Promise<Admission> {
+    const jobId = job.id;
     const now = Date.now();
     const stored = await this.ctx.storage.list<HeldClaim>({ prefix: CLAIM });
     const expired = [...stored].filter(([, held]) => held.until <= now).map(([key]) => key);
@@ -51,11 +48,9 @@ export class DiscordUser extends DurableObject<Env> {
       }
       return admission;
     }
-    await this.ctx.storage.put(CLAIM + jobId, claim);
-    if (create) {
-      await this.ctx.storage.put(CREATE + jobId, create);
-      await this.ctx.storage.setAlarm(Date.now() + 1);
-    }
+    await this.ctx.storage.put({ [CLAIM + jobId]: claim, [JOB + jobId]: job });
+    // A whole millisecond strictly later than now: see the follower's #arm.
+    await this.ctx.storage.setAlarm(Date.now() + 1);
     return { ok: true };
   }
 
@@ -65,21 +60,22 @@ export class DiscordUser extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    const creates = await this.ctx.storage.list<InteractionJob>({ prefix: CREATE });
+    const jobs = await this.ctx.storage.list<InteractionJob>({ prefix: JOB });
     const failures: unknown[] = [];
-    for (const job of creates.values()) {
-      await this.submit(job).catch((error: unknown) => failures.push(error));
+    for (const job of jobs.values()) {
+      await this.start(job).catch((error: unknown) => failures.push(error));
     }
     // The alarm is retried (with backoff) when it throws: what failed gets another turn.
     if (failures.length > 0) throw failures[0];
   }
 
-  private async submit(job: InteractionJob): Promise<void> {
+  /** Submits a `create` (once), then hands the job to its task's follower. */
+  private async start(job: InteractionJob): Promise<void> {
     const runtime = discordRuntime(this.env);
     const storage: JobStorage = {
-      save: (j) => this.ctx.storage.put(CREATE + j.id, j),
+      save: (j) => this.ctx.storage.put(JOB + j.id, j),
       remove: async (j) => {
-        await this.ctx.storage.delete([CREATE + j.id, CLAIM + j.id]);
+        await this.ctx.storage.delete([JOB + j.id, CLAIM + j.id]);
       },
     };
     const jobs = runtime.jobs(storage);
@@ -116,6 +112,6 @@ export class DiscordUser extends DurableObject<Env> {
     }
     // From here the task's follower has the job; a hand-over that failed is tried again.
     await followInFollower(this.env, job);
-    await this.ctx.storage.delete(CREATE + job.id);
+    await this.ctx.storage.delete(JOB + job.id);
   }
 }
