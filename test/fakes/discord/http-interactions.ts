@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { type InteractionInit, interactionPayload } from './interaction.ts';
 import type { Json, World } from './payloads.ts';
 import type { InteractionSigner } from './signer.ts';
@@ -56,8 +57,8 @@ export function createHttpInteractions({ world, store, signer, nextId }: HttpInt
     if (signature !== null) headers['x-signature-ed25519'] = signature;
     if (timestamp !== null) headers['x-signature-timestamp'] = timestamp;
     const started = performance.now();
-    const response = await fetch(endpoint, { method: 'POST', headers, body });
-    const text = await response.text();
+    const response = await post(endpoint, headers, body);
+    const text = response.text;
     const ms = performance.now() - started;
     let answer: unknown = text;
     try {
@@ -115,3 +116,38 @@ export function createHttpInteractions({ world, store, signer, nextId }: HttpInt
 }
 
 export type HttpInteractions = ReturnType<typeof createHttpInteractions>;
+
+/**
+ * One POST on a connection of its own, as Discord's senders make them. A pooled keep-alive
+ * connection would race the server closing it when idle: under load, some requests would die
+ * with ECONNRESET for reasons that are the client's, not the endpoint's.
+ */
+function post(
+  endpoint: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      endpoint,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        agent: false,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
