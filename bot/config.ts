@@ -44,6 +44,12 @@ const secret = (missing: string, prefix: string, what: string): Rule<string> => 
   };
 };
 
+/** A rule for a variable that may be left unset: checked only when set. */
+const optional =
+  <T>(rule: Rule<T>): Rule<T | undefined> =>
+  (value, name) =>
+    value ? rule(value, name) : undefined;
+
 /** The core client's own rule for its base URL, so a URL it would refuse stops here. */
 const httpURL =
   (hint: string): Rule<string | undefined> =>
@@ -106,6 +112,7 @@ const botVariables = {
   ),
   JIMENG_BASE_URL: httpURL("like https://api.gpt.ge, or unset for the provider's default"),
   EDGE_PUBLIC_URL: httpURL('like https://jimeng-edge.example.workers.dev, or unset'),
+  EDGE_API_KEY: optional(secret('', 'Bearer', 'key')),
   BOT_DATA_DIR: directory,
   BOT_MAX_IN_FLIGHT: positiveInteger,
   BOT_MAX_DOWNLOADS: positiveInteger,
@@ -149,6 +156,7 @@ export function readBotConfig(env: Env): BotConfig {
       discordApiURL: values.DISCORD_API_URL,
       jimeng: { token: values.JIMENG_TOKEN, baseURL: values.JIMENG_BASE_URL },
       edgePublicURL: values.EDGE_PUBLIC_URL,
+      edgeApiKey: values.EDGE_API_KEY,
       dataDir: values.BOT_DATA_DIR ?? '.data',
       maxInFlight: values.BOT_MAX_IN_FLIGHT,
       maxDownloads: values.BOT_MAX_DOWNLOADS,

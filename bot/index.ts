@@ -16,6 +16,7 @@ import { createJobRunner, type JobRunner } from './jobs/runner.ts';
 import { createFileJobStore, type JobStore } from './jobs/store.ts';
 import { createLogger, type Logger } from './log.ts';
 import { commandFailedText } from './replies/messages.ts';
+import { edgeShareLinks } from './replies/share-link.ts';
 
 export interface BotOptions {
   discordToken: string;
@@ -28,6 +29,11 @@ export interface BotOptions {
   store?: JobStore | undefined;
   /** With it, a too-large video also gets the edge's permanent link. */
   edgePublicURL?: string | undefined;
+  /**
+   * A caller key of that edge: each video then gets its share link, a "Watch and share" button
+   * to the edge's watch page, which also stands for the video when it cannot be attached.
+   */
+  edgeApiKey?: string | undefined;
   clock?: Clock | undefined;
   logger?: Logger | undefined;
   /** Upstream requests in flight at once, all jobs together. Default 8. */
@@ -82,6 +88,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     progressIntervalMs: options.progressIntervalMs ?? 5_000,
     followTimeoutMs: options.followTimeoutMs ?? 30 * 60 * 1000,
     edgePublicURL: options.edgePublicURL,
+    shareLinks:
+      options.edgePublicURL && options.edgeApiKey
+        ? edgeShareLinks({
+            edgePublicURL: options.edgePublicURL,
+            edgeApiKey: options.edgeApiKey,
+            logger,
+          })
+        : undefined,
   });
   answerCommands(client, { runner, clock, logger, interactionRest });
   client.on(Events.Error, (error) => logger('discord_error', { message: error.message }));

@@ -7,9 +7,12 @@ import { rateLimit } from './rate-limit.ts';
 import { discordRoute } from './routes/discord.ts';
 import { eventsRoute } from './routes/events.ts';
 import { healthRoute } from './routes/health.ts';
+import { shareRoute } from './routes/share.ts';
 import { taskRoute } from './routes/task.ts';
 import { tasksRoute } from './routes/tasks.ts';
 import { videoRoute } from './routes/video.ts';
+import { watchRoute } from './routes/watch.tsx';
+import { webhooksRoute } from './routes/webhooks.ts';
 import { readSettings } from './settings.ts';
 import { upstreamFor } from './upstream.ts';
 
@@ -32,7 +35,11 @@ export function createApp() {
   app.route('/task', taskRoute);
   app.route('/task', eventsRoute);
   app.route('/task', videoRoute);
+  app.route('/task', webhooksRoute);
+  app.route('/task', shareRoute);
   app.route('/tasks', tasksRoute);
+  // No key: a share link's `sig` is the grant (edge/share-link.ts).
+  app.route('/v', watchRoute);
   app.onError(onError);
   app.notFound(notFound);
   return app;

@@ -1,4 +1,5 @@
 import type { Task } from '../src/index.ts';
+import type { EdgeTask } from './edge-task.ts';
 
 /** A link is not handed out in its last minute: the client still has to fetch it. */
 const URL_SAFETY_MS = 60_000;
@@ -24,4 +25,18 @@ export function cacheSeconds(task: Task, now = Date.now()): number {
     default:
       return 0;
   }
+}
+
+/**
+ * A done task whose video may still be on its way into R2 is reused only briefly, so that
+ * `archived: false` does not outlive the copy by an hour.
+ */
+const UNARCHIVED_SECONDS = 5;
+
+/** `cacheSeconds` for the edge's answers, which also say whether the video is kept. */
+export function edgeCacheSeconds(task: EdgeTask, keepsVideos: boolean, now = Date.now()): number {
+  const seconds = cacheSeconds(task, now);
+  return keepsVideos && task.status === 'done' && !task.archived
+    ? Math.min(UNARCHIVED_SECONDS, seconds)
+    : seconds;
 }

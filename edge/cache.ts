@@ -1,5 +1,5 @@
-import type { Task } from '../src/index.ts';
-import { cacheSeconds } from './cache-policy.ts';
+import { edgeCacheSeconds } from './cache-policy.ts';
+import type { EdgeTask } from './edge-task.ts';
 
 /** An isolate talks to one upstream: its part of the key is encoded once, not per lookup. */
 let prefix = { baseURL: '', text: '' };
@@ -18,9 +18,9 @@ function keyFor(baseURL: string, id: string): string {
  * have 128 MB and many tasks pass through.
  */
 const HOT_ENTRIES = 256;
-const hot = new Map<string, { task: Task; until: number }>();
+const hot = new Map<string, { task: EdgeTask; until: number }>();
 
-function remember(key: string, task: Task, seconds: number) {
+function remember(key: string, task: EdgeTask, seconds: number) {
   hot.delete(key);
   hot.set(key, { task, until: Date.now() + seconds * 1000 });
   // Maps iterate in insertion order: the first key is the least recently stored.
@@ -46,8 +46,15 @@ export function markPending(baseURL: string, id: string) {
   if (pending.size > HOT_ENTRIES) pending.delete(pending.keys().next().value as string);
 }
 
-/** The Cache API only stores on a custom domain; on workers.dev these calls do nothing. */
-export async function readCachedTask(baseURL: string, id: string): Promise<Task | undefined> {
+/**
+ * The Cache API only stores on a custom domain; on workers.dev these calls do nothing.
+ * `keepsVideos`: VIDEOS is bound, so a done task's `archived` may still change.
+ */
+export async function readCachedTask(
+  baseURL: string,
+  id: string,
+  keepsVideos: boolean,
+): Promise<EdgeTask | undefined> {
   const key = keyFor(baseURL, id);
   if ((pending.get(key) ?? 0) > Date.now()) return undefined;
   pending.delete(key);
@@ -56,19 +63,35 @@ export async function readCachedTask(baseURL: string, id: string): Promise<Task 
   if (entry) hot.delete(key);
   const hit = await caches.default.match(key);
   if (!hit) return undefined;
-  const task = (await hit.json()) as Task;
-  const seconds = cacheSeconds(task);
+  const cached = (await hit.json()) as EdgeTask;
+  // Entries written before `archived` existed say nothing about it.
+  const task = { ...cached, archived: cached.archived === true };
+  const seconds = edgeCacheSeconds(task, keepsVideos);
   if (seconds > 0) remember(key, task, seconds);
   return task;
 }
 
-export async function cacheTask(baseURL: string, task: Task): Promise<void> {
-  const seconds = cacheSeconds(task);
+export async function cacheTask(
+  baseURL: string,
+  task: EdgeTask,
+  keepsVideos: boolean,
+): Promise<void> {
+  const seconds = edgeCacheSeconds(task, keepsVideos);
   if (seconds <= 0) return;
+  const key = keyFor(baseURL, task.id);
+  // Every watcher of a task learns its end at once: the first one stores it for all.
+  const known = hot.get(key);
+  if (
+    known &&
+    known.until > Date.now() &&
+    known.task.checkedAt === task.checkedAt &&
+    known.task.archived === task.archived
+  ) {
+    return;
+  }
   const response = new Response(JSON.stringify(task), {
     headers: { 'content-type': 'application/json', 'cache-control': `max-age=${seconds}` },
   });
-  const key = keyFor(baseURL, task.id);
   pending.delete(key);
   remember(key, task, seconds);
   await caches.default.put(key, response);

@@ -1,4 +1,5 @@
 // Node side: runs the Worker in real workerd through Miniflare, for `npm start`, tests and benches.
+import { join } from 'node:path';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -28,8 +29,8 @@ export interface StartEdgeOptions {
   /** A directory for the Cache API's storage, so several workerd processes share one cache. */
   cachePersist?: string;
   /**
-   * A directory for Durable Objects' storage and pending alarms: a Worker started again on it
-   * carries on where the last one stopped. Default: in memory.
+   * A directory for Durable Objects' SQLite storage and pending alarms, and for R2: a Worker
+   * stopped and started again on it resumes where it was. Default: in memory.
    */
   persist?: string;
   /** Where workerd's stdout lines go (the Worker's logs); default the console. */
@@ -60,7 +61,7 @@ export const WORKER_BUILD_OPTIONS = {
   conditions: ['workerd', 'worker', 'browser'],
   mainFields: ['module', 'main'],
   target: 'es2022',
-  // Provided by workerd itself (`DurableObject`).
+  // The runtime's own modules (DurableObject comes from cloudflare:workers).
   external: ['cloudflare:*'],
   logLevel: 'silent',
 } as const satisfies BuildOptions;
@@ -94,8 +95,17 @@ export async function edgeWorkerOptions(options: StartEdgeOptions) {
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings,
-    durableObjects: { DISCORD_USERS: { className: 'DiscordUser', useSQLite: true } },
-    ...(options.persist ? { durableObjectsPersist: options.persist } : {}),
+    // As wrangler.toml: one SQLite-backed TaskFollower per task, one DiscordUser per user.
+    durableObjects: {
+      FOLLOWERS: { className: 'TaskFollower', useSQLite: true },
+      DISCORD_USERS: { className: 'DiscordUser', useSQLite: true },
+    },
+    ...(options.persist
+      ? {
+          durableObjectsPersist: join(options.persist, 'durable-objects'),
+          r2Persist: join(options.persist, 'r2'),
+        }
+      : {}),
     ...(options.cachePersist ? { cachePersist: options.cachePersist } : {}),
     ...(options.videos === false ? {} : { r2Buckets: ['VIDEOS'] }),
     ...(options.rateLimitPerMinute

@@ -1,11 +1,13 @@
 import type { DiscordUser } from './discord/discord-user.ts';
+import type { TaskFollower } from './follower/task-follower.ts';
 import type { Settings } from './settings.ts';
 import type { Upstream } from './upstream.ts';
 
 /**
- * What the Worker is given. Secrets: JIMENG_TOKEN, EDGE_API_KEYS, DISCORD_TOKEN (`wrangler
- * secret put`, `.dev.vars` locally). Vars: the rest. Bindings: VIDEOS (R2) and RATE_LIMITER,
- * both optional.
+ * What the Worker is given. Secrets: JIMENG_TOKEN, EDGE_API_KEYS, EDGE_WEBHOOK_SECRET,
+ * DISCORD_TOKEN (`wrangler secret put`, `.dev.vars` locally). Vars: the rest. Bindings:
+ * FOLLOWERS (the TaskFollower Durable Object), DISCORD_USERS (DiscordUser), VIDEOS (R2) and
+ * RATE_LIMITER; the last two optional.
  */
 export interface Env {
   JIMENG_TOKEN?: string;
@@ -25,6 +27,20 @@ export interface Env {
   EDGE_UPSTREAM_RETRIES?: string;
   /** Upstream queries one ?wait or SSE request may make (Free plan: 50 subrequests per request). */
   EDGE_FOLLOW_QUERIES?: string;
+  /** How long a follower keeps polling after the last caller asked (default 15 minutes). */
+  EDGE_FOLLOW_IDLE_MS?: string;
+  /** Signs webhooks (Standard Webhooks): `whsec_` and the key in base64. Without it, no webhooks. */
+  EDGE_WEBHOOK_SECRET?: string;
+  /** `"true"` lets webhooks go to http:// and private addresses: local development and tests only. */
+  EDGE_WEBHOOK_ALLOW_PRIVATE?: string;
+  /** Tuning for tests: the webhook retry schedule (about a day) multiplied by this. */
+  EDGE_WEBHOOK_BACKOFF_SCALE?: string;
+  /** How long a webhook receiver has to answer (default 15 s). */
+  EDGE_WEBHOOK_TIMEOUT_MS?: string;
+  /** One TaskFollower per task id: polls it for every caller, keeps its video, sends its webhooks. */
+  FOLLOWERS?: DurableObjectNamespace<TaskFollower>;
+  /** A secret: signs share links (`/task/:id/share`, `/v/:id?sig=…`); 32 characters or more. */
+  EDGE_SHARE_SECRET?: string;
   /** The Discord application's public key (hex): turns on `POST /discord/interactions`. */
   DISCORD_PUBLIC_KEY?: string;
   /** The application's id; interactions carry it too, and must match when it is set. */

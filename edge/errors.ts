@@ -12,7 +12,8 @@ export type EdgeErrorCode =
   | 'task_not_done'
   | 'video_expired'
   | 'invalid_request'
-  | 'configuration_error';
+  | 'webhook_limit'
+  | 'not_configured';
 
 /** An edge-side refusal: an HTTPException that knows its stable code. */
 export class EdgeError extends HTTPException {

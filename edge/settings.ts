@@ -13,10 +13,18 @@ export interface Settings {
   upstreamTimeoutMs: number;
   upstreamRetries: number;
   /**
-   * Upstream queries one request may make while following a task. Each is a subrequest and
-   * the Free plan allows 50 per request; the rest is headroom for the cache and retries.
+   * Follower answers (queries) one `?wait` or `/events` request rides before it answers with
+   * what it has; EventSource then reconnects. The request itself makes one subrequest.
    */
   followQueries: number;
+  /** A follower keeps polling this long after the last caller asked (watchers count while connected). */
+  followIdleMs: number;
+  webhookSecret: string | undefined;
+  webhookAllowPrivate: boolean;
+  webhookBackoffScale: number;
+  webhookTimeoutMs: number;
+  /** Signs share links; undefined when unset (the share routes then say what to set). */
+  shareSecret: string | undefined;
   /** Undefined without DISCORD_PUBLIC_KEY: the interactions route then does not exist. */
   discord: DiscordSettings | undefined;
 }
@@ -49,8 +57,12 @@ const list = (value: string | undefined) =>
     .filter(Boolean);
 
 function int(value: string | undefined, fallback: number, min: number): number {
+  return Math.round(num(value, fallback, min));
+}
+
+function num(value: string | undefined, fallback: number, min: number): number {
   const n = Number(value);
-  return value && Number.isFinite(n) ? Math.max(min, Math.round(n)) : fallback;
+  return value && Number.isFinite(n) ? Math.max(min, n) : fallback;
 }
 
 const memo = new WeakMap<Env, Settings>();
@@ -72,6 +84,12 @@ export function readSettings(env: Env): Settings {
       // Each retry is a subrequest; a caller can always ask again.
       upstreamRetries: Math.min(3, int(env.EDGE_UPSTREAM_RETRIES, 1, 0)),
       followQueries: int(env.EDGE_FOLLOW_QUERIES, 40, 1),
+      followIdleMs: int(env.EDGE_FOLLOW_IDLE_MS, 15 * 60 * 1000, 0),
+      webhookSecret: env.EDGE_WEBHOOK_SECRET?.trim() || undefined,
+      webhookAllowPrivate: env.EDGE_WEBHOOK_ALLOW_PRIVATE?.trim().toLowerCase() === 'true',
+      webhookBackoffScale: num(env.EDGE_WEBHOOK_BACKOFF_SCALE, 1, 0),
+      webhookTimeoutMs: int(env.EDGE_WEBHOOK_TIMEOUT_MS, 15_000, 10),
+      shareSecret: env.EDGE_SHARE_SECRET?.trim() || undefined,
       discord: readDiscordSettings(env),
     };
     memo.set(env, settings);

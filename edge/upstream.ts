@@ -1,10 +1,5 @@
-import {
-  createClient,
-  type JimengClient,
-  redactor,
-  type Task,
-  TimeoutError,
-} from '../src/index.ts';
+import { createClient, type JimengClient, redactor, TimeoutError } from '../src/index.ts';
+import type { EdgeTask } from './edge-task.ts';
 import type { Settings } from './settings.ts';
 import { sharedFlight } from './shared-flight.ts';
 
@@ -14,7 +9,7 @@ export interface Upstream {
   baseURL: string;
   /** Scrubs the token out of anything about to leave the Worker. */
   redact(text: string): string;
-  flight: (id: string, run: () => Promise<Task>) => Promise<Task>;
+  flight: (id: string, run: () => Promise<EdgeTask>) => Promise<EdgeTask>;
 }
 
 let current: { settings: Settings; upstream: Upstream } | undefined;
@@ -36,7 +31,7 @@ export function upstreamFor(settings: Settings): Upstream {
     baseURL,
     redact: redactor(token),
     // The query's own deadline normally ends it first, with the provider's last answer.
-    flight: sharedFlight<string, Task>(
+    flight: sharedFlight<string, EdgeTask>(
       settings.upstreamTimeoutMs + 1_000,
       (id) =>
         new TimeoutError(`The provider did not answer in time while querying task ${id}.`, {

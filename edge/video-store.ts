@@ -6,6 +6,11 @@ const keyFor = (taskId: string) => `videos/${taskId}.mp4`;
 
 const DOWNLOAD_TIMEOUT_MS = 60_000;
 
+/** Whether the video of `taskId` is kept in R2: what `archived` says. */
+export async function isVideoStored(bucket: R2Bucket, taskId: string): Promise<boolean> {
+  return (await bucket.head(keyFor(taskId))) !== null;
+}
+
 /** A copy in progress is joined, not repeated, by other requests for the same video. */
 const copying = sharedFlight<string, void>(
   DOWNLOAD_TIMEOUT_MS + 30_000,
@@ -22,7 +27,7 @@ const copying = sharedFlight<string, void>(
 export function storeVideo(bucket: R2Bucket, client: JimengClient, task: Task): Promise<void> {
   return copying(task.id, async () => {
     // A request that missed R2 may arrive here after another finished the copy.
-    if (await bucket.head(keyFor(task.id))) return;
+    if (await isVideoStored(bucket, task.id)) return;
     const video = await client.downloadVideo(task, {
       maxBytes: MAX_VIDEO_BYTES,
       timeoutMs: DOWNLOAD_TIMEOUT_MS,
@@ -31,9 +36,54 @@ export function storeVideo(bucket: R2Bucket, client: JimengClient, task: Task): 
       httpMetadata: {
         contentType: video.contentType.startsWith('video/') ? video.contentType : 'video/mp4',
       },
-      customMetadata: { taskId: task.id, ...(task.requestId ? { requestId: task.requestId } : {}) },
+      customMetadata: {
+        taskId: task.id,
+        ...(task.requestId ? { requestId: task.requestId } : {}),
+        ...describedBy(task),
+      },
     });
   });
+}
+
+/** What the watch page shows about a stored video, kept beside it. */
+export interface StoredVideoInfo {
+  prompt: string | null;
+  width: number | null;
+  height: number | null;
+  durationSeconds: number | null;
+}
+
+/** R2 allows 2 KB of custom metadata: a long prompt is cut (400 UTF-16 units, 1,200 bytes at most). */
+const MAX_PROMPT_KEPT = 400;
+
+function describedBy(task: Task): Record<string, string> {
+  const params = task.params;
+  const kept: Record<string, string> = {};
+  if (params?.prompt) kept.prompt = params.prompt.slice(0, MAX_PROMPT_KEPT);
+  if (params?.width) kept.width = String(params.width);
+  if (params?.height) kept.height = String(params.height);
+  if (params?.durationSeconds) kept.durationSeconds = String(params.durationSeconds);
+  return kept;
+}
+
+/**
+ * The stored video's description, without its bytes; undefined when not stored. The task
+ * may be long forgotten by the provider (12 hours): what the page needs is kept here.
+ */
+export async function storedVideoInfo(
+  bucket: R2Bucket,
+  taskId: string,
+): Promise<StoredVideoInfo | undefined> {
+  const head = await bucket.head(keyFor(taskId));
+  if (!head) return undefined;
+  const meta = head.customMetadata ?? {};
+  const number = (value: string | undefined) => (value ? Number(value) || null : null);
+  return {
+    prompt: meta.prompt || null,
+    width: number(meta.width),
+    height: number(meta.height),
+    durationSeconds: number(meta.durationSeconds),
+  };
 }
 
 /**

@@ -43,7 +43,7 @@ async function main() {
       'Not creating a demo task: with a real token that would be billed. Try: npx jimeng create "a fox in the snow" --out fox.mp4',
     );
 
-  if (process.env.START_EDGE !== '0') await startEdgeLocally(token as string, baseURL);
+  if (process.env.START_EDGE !== '0') await startEdgeLocally(token as string, baseURL, demoTaskId);
   if (process.env.DISCORD_TOKEN) await startDiscordBot(token as string, baseURL);
   else say('Discord bot: not started (set DISCORD_TOKEN to start it; see docs/bot.md).');
 
@@ -83,7 +83,7 @@ async function demo(token: string, baseURL: string): Promise<string> {
   return taskId;
 }
 
-async function startEdgeLocally(token: string, baseURL: string) {
+async function startEdgeLocally(token: string, baseURL: string, demoTaskId?: string) {
   const { startEdge } = await import('../edge/dev.ts');
   const configured = process.env.EDGE_API_KEYS?.split(',')[0]?.trim();
   const key = configured || `local-${randomBytes(9).toString('base64url')}`;
@@ -96,6 +96,10 @@ async function startEdgeLocally(token: string, baseURL: string) {
     apiKeys: process.env.EDGE_API_KEYS || key,
     port,
     callerHandlesSignals: true,
+    // Share links signed with a key of this run's own, unless one is configured.
+    vars: {
+      EDGE_SHARE_SECRET: process.env.EDGE_SHARE_SECRET || randomBytes(32).toString('base64url'),
+    },
   }).catch((error) => {
     // Miniflare's code for workerd's failed bind; startEdge has already stopped workerd.
     if (port && error?.code === 'ERR_ADDRESS_IN_USE')
@@ -116,6 +120,15 @@ async function startEdgeLocally(token: string, baseURL: string) {
       '"Authorization: Bearer ${EDGE_API_KEYS%%,*}"'
     : `'Authorization: Bearer ${key}'`;
   say(`   curl -H ${header} ${edge.url}/task/${id}`);
+  if (demoTaskId) {
+    const share = await fetch(`${edge.url}/task/${demoTaskId}/share`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    if (share.ok) {
+      const { url } = (await share.json()) as { url: string };
+      say(`The demo video's watch page, to open in a browser:\n   ${url}`);
+    }
+  }
 }
 
 async function startDiscordBot(token: string, baseURL: string) {
@@ -126,6 +139,7 @@ async function startDiscordBot(token: string, baseURL: string) {
     jimeng: { token, baseURL },
     dataDir: process.env.BOT_DATA_DIR || undefined,
     edgePublicURL: process.env.EDGE_PUBLIC_URL || undefined,
+    edgeApiKey: process.env.EDGE_API_KEY || undefined,
   });
   closers.push({ name: 'the Discord bot', close: () => bot.stop() });
   say(`Discord bot: logged in as ${bot.client.user?.tag ?? 'the bot'}.`);

@@ -46,6 +46,6 @@ export { isTerminalStatus } from './task-status.ts';
 export { terminalTaskError } from './terminal-task-error.ts';
 export { MAX_TIMER_MS } from './timer-queue.ts';
 export type { WaitOptions } from './wait-for-task.ts';
-export { MIN_INTERVAL_MS } from './wait-for-task.ts';
+export { DEFAULT_MAX_INTERVAL_MS, MIN_INTERVAL_MS } from './wait-for-task.ts';
 export type { WaitFromOptions } from './wait-for-task-from.ts';
 export { waitForTaskFrom } from './wait-for-task-from.ts';

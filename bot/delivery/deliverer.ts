@@ -2,6 +2,7 @@ import { type Clock, type ConcurrencyLimit, createConcurrencyLimit } from '../..
 import { type Job, jobLogFields } from '../jobs/job.ts';
 import type { Logger } from '../log.ts';
 import { mention, PROGRESS_MARK } from '../replies/messages.ts';
+import type { LinkButtonRow } from '../replies/watch-button.ts';
 import { missingPermissions } from './channel-permissions.ts';
 import { channelRefusalCodes, DiscordCodes, deadTokenCodes } from './discord-codes.ts';
 
@@ -14,6 +15,8 @@ export interface OutgoingFile {
 export interface OutgoingMessage {
   content: string;
   file?: OutgoingFile | undefined;
+  /** Link buttons under the message ("Watch and share"). */
+  components?: LinkButtonRow[] | undefined;
 }
 
 /** Where a final answer went, or why it went nowhere. */
@@ -33,6 +36,7 @@ export interface MessageBody {
   allowed_mentions?: { users: string[] };
   nonce?: string;
   enforce_nonce?: boolean;
+  components?: LinkButtonRow[];
 }
 
 /**
@@ -50,6 +54,9 @@ export interface DiscordTransport {
   /** Discord's JSON error code of a failed call; undefined when Discord did not answer one. */
   errorCode(error: unknown): number | undefined;
 }
+
+/** Only a message with buttons sends `components`: every other body stays as it was. */
+const componentParts = ({ components }: OutgoingMessage) => (components ? { components } : {});
 
 export interface Deliverer {
   /** Whether the interaction token may still be used for this job. */
@@ -121,7 +128,11 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     upload(() =>
       transport.editOriginal(
         job,
-        { content: message.content, attachments: attachments(message) },
+        {
+          content: message.content,
+          attachments: attachments(message),
+          ...componentParts(message),
+        },
         message.file,
       ),
     );
@@ -142,6 +153,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       nonce: job.id.slice(-25),
       enforce_nonce: true,
       attachments: attachments(message),
+      ...componentParts(message),
     };
     try {
       await upload(() => post(job, body, message.file));

@@ -11,7 +11,9 @@ import { postFinal } from '../delivery/final-post.ts';
 import type { Logger } from '../log.ts';
 import { failureReply } from '../replies/failure-reply.ts';
 import { cannotAttachText, interruptedSubmitText, tooLargeText } from '../replies/messages.ts';
+import type { ShareLinks } from '../replies/share-link.ts';
 import { videoMessage } from '../replies/video-message.ts';
+import { watchButton } from '../replies/watch-button.ts';
 import { jobLogFields as fields, type Job } from './job.ts';
 import { type JobProgress, showProgress } from './progress.ts';
 import type { JobStore } from './store.ts';
@@ -36,6 +38,8 @@ export interface JobLifecycleOptions {
   followTimeoutMs: number;
   downloadTimeoutMs?: number | undefined;
   edgePublicURL?: string | undefined;
+  /** The edge's share links (EDGE_PUBLIC_URL with EDGE_API_KEY): a button under each video. */
+  shareLinks?: ShareLinks | undefined;
 }
 
 /** True once the job has reached its end (delivered or told), even if a stop came meanwhile. */
@@ -122,14 +126,18 @@ async function deliverVideo(
   const { clock, logger, edgePublicURL } = options;
   const doneAt = clock.now();
   progress.show({ kind: 'downloading' });
-  const message = await videoMessage(options, job, task, signal);
+  // Asked while the video downloads; never rejects (a failure is logged and means no link).
+  const sharing = options.shareLinks?.(task.id, signal);
+  const message = await videoMessage({ ...options, shareUrl: sharing }, job, task, signal);
+  const shareUrl = await sharing;
   await progress.close();
   await markDelivering(options.store, job);
   const delivery = await postFinal(options, job, message, (why) => ({
     content:
       why === 'too_large'
-        ? tooLargeText(task, job.attachmentSizeLimit, edgePublicURL)
-        : cannotAttachText(task, edgePublicURL),
+        ? tooLargeText(task, job.attachmentSizeLimit, edgePublicURL, shareUrl)
+        : cannotAttachText(task, edgePublicURL, shareUrl),
+    components: shareUrl ? watchButton(shareUrl) : undefined,
   }));
   logger('job_delivered', {
     ...fields(job),

@@ -75,18 +75,23 @@ export function tooLargeText(
   task: Task,
   limitBytes: number,
   edgePublicURL: string | undefined,
+  shareUrl?: string,
 ): string {
   return [
     `🎬 Task \`${task.id}\` is done, but the video is over this server's ${mib(limitBytes)} upload limit.`,
-    ...videoLinkLines(task, edgePublicURL),
+    ...videoLinkLines(task, edgePublicURL, shareUrl),
   ].join('\n');
 }
 
 /** The video is ready but the channel, the only way left, takes no files from the bot. */
-export function cannotAttachText(task: Task, edgePublicURL: string | undefined): string {
+export function cannotAttachText(
+  task: Task,
+  edgePublicURL: string | undefined,
+  shareUrl?: string,
+): string {
   return [
     `🎬 Task \`${task.id}\` is done, but I may not attach files in this channel (a moderator can grant me Attach Files).`,
-    ...videoLinkLines(task, edgePublicURL),
+    ...videoLinkLines(task, edgePublicURL, shareUrl),
   ].join('\n');
 }
 
@@ -98,6 +103,7 @@ export function downloadFailedText(
   task: Task,
   failure: DownloadFailure,
   edgePublicURL: string | undefined,
+  shareUrl?: string,
 ): string {
   const result = `\`/jimeng result task_id:${task.id}\``;
   const why = downloadFailureWords(failure);
@@ -105,13 +111,13 @@ export function downloadFailedText(
   if (LINK_FAILURES.has(failure.kind)) {
     return [
       head,
-      ...edgeLinkLines(task, edgePublicURL),
+      ...edgeLinkLines(task, edgePublicURL, shareUrl),
       `Run ${result} in a few minutes for a fresh link.`,
     ].join('\n');
   }
   return [
     head,
-    ...videoLinkLines(task, edgePublicURL),
+    ...videoLinkLines(task, edgePublicURL, shareUrl),
     `The link may still work; if not, try again in a few minutes with ${result}.`,
   ].join('\n');
 }
@@ -137,7 +143,17 @@ function downloadFailureWords(failure: DownloadFailure): string {
   }
 }
 
-function videoLinkLines(task: Task, edgePublicURL: string | undefined): string[] {
+/**
+ * Where to get the video instead of the attachment. The edge's share link, when there is one,
+ * stands for all of them: it keeps working and needs no key, where the provider's link dies
+ * within the hour.
+ */
+function videoLinkLines(
+  task: Task,
+  edgePublicURL: string | undefined,
+  shareUrl: string | undefined,
+): string[] {
+  if (shareUrl) return edgeLinkLines(task, edgePublicURL, shareUrl);
   const lines: string[] = [];
   if (task.videoUrl) {
     const expires = task.videoUrlExpiresAt ? Date.parse(task.videoUrlExpiresAt) : Number.NaN;
@@ -146,11 +162,16 @@ function videoLinkLines(task: Task, edgePublicURL: string | undefined): string[]
       : " (the provider's link stops working within the hour)";
     lines.push(`Download it here${until}: ${task.videoUrl}`);
   }
-  return [...lines, ...edgeLinkLines(task, edgePublicURL)];
+  return [...lines, ...edgeLinkLines(task, edgePublicURL, shareUrl)];
 }
 
 /** The edge asks the provider for a fresh link before its own expires: its link outlives theirs. */
-function edgeLinkLines(task: Task, edgePublicURL: string | undefined): string[] {
+function edgeLinkLines(
+  task: Task,
+  edgePublicURL: string | undefined,
+  shareUrl: string | undefined,
+): string[] {
+  if (shareUrl) return [`Watch and share it here (the link keeps working): ${shareUrl}`];
   if (!edgePublicURL) return [];
   return [`A link that keeps working: ${edgeVideoLink(edgePublicURL, task.id)}`];
 }

@@ -10,6 +10,7 @@ import { type Job, jobLogFields } from '../jobs/job.ts';
 import type { Logger } from '../log.ts';
 import { downloadFailure, LINK_FAILURES } from './download-failure.ts';
 import { deliveredText, downloadFailedText, tooLargeText } from './messages.ts';
+import { watchButton } from './watch-button.ts';
 
 export interface VideoMessageOptions {
   jimeng: JimengClient;
@@ -20,6 +21,11 @@ export interface VideoMessageOptions {
   logger: Logger;
   downloadTimeoutMs?: number | undefined;
   edgePublicURL?: string | undefined;
+  /**
+   * The task's watch page on the edge, being asked for while the video downloads: it goes
+   * under the video as a "Watch and share" button, and replaces the provider's link.
+   */
+  shareUrl?: Promise<string | undefined> | undefined;
 }
 
 /**
@@ -27,6 +33,17 @@ export interface VideoMessageOptions {
  * could not be fetched. A link the video host refuses is replaced once by a fresh one.
  */
 export async function videoMessage(
+  options: VideoMessageOptions,
+  job: Job,
+  task: Task,
+  signal: AbortSignal,
+): Promise<OutgoingMessage> {
+  const message = await videoOrLink(options, job, task, signal);
+  const shareUrl = await options.shareUrl;
+  return shareUrl ? { ...message, components: watchButton(shareUrl) } : message;
+}
+
+async function videoOrLink(
   options: VideoMessageOptions,
   job: Job,
   task: Task,
@@ -58,7 +75,14 @@ export async function videoMessage(
     if (signal.aborted) throw error;
     if (isJimengError(error) && error.code === 'too_large') {
       logger('video_too_large', { ...jobLogFields(job), limit: job.attachmentSizeLimit });
-      return { content: tooLargeText(latest, job.attachmentSizeLimit, options.edgePublicURL) };
+      return {
+        content: tooLargeText(
+          latest,
+          job.attachmentSizeLimit,
+          options.edgePublicURL,
+          await options.shareUrl,
+        ),
+      };
     }
     // The task is done: a stalled or failing video host must not read as "not finished", and
     // the user still gets the link while it works.
@@ -70,7 +94,9 @@ export async function videoMessage(
       httpStatus: isJimengError(error) ? error.httpStatus : undefined,
       message: error instanceof Error ? error.message : String(error),
     });
-    return { content: downloadFailedText(latest, failure, options.edgePublicURL) };
+    return {
+      content: downloadFailedText(latest, failure, options.edgePublicURL, await options.shareUrl),
+    };
   }
 }
 

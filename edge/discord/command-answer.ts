@@ -56,7 +56,7 @@ export async function answerCommand(
   if (!users) {
     throw new EdgeError(
       500,
-      'configuration_error',
+      'not_configured',
       'DISCORD_USERS is not bound: add the Durable Object binding from wrangler.toml.',
     );
   }

@@ -17,7 +17,7 @@ export const discordRoute = new Hono<AppEnv>().post('/interactions', async (c) =
   try {
     key = await importPublicKey(discord.publicKey);
   } catch (error) {
-    throw new EdgeError(500, 'configuration_error', (error as Error).message);
+    throw new EdgeError(500, 'not_configured', (error as Error).message);
   }
   const body = new Uint8Array(await c.req.arrayBuffer());
   const problem = await checkSignature(

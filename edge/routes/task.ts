@@ -2,18 +2,22 @@ import { Hono } from 'hono';
 import { assertTaskId } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
+import { keepVideo } from '../follower/keep-video.ts';
+import { watchUntilSettled } from '../follower/task-watch.ts';
 import { MAX_WAIT_SECONDS } from '../settings.ts';
 import { taskResponse } from '../task-response.ts';
-import { assertKnown, loadTask, waitUntilSettled } from '../task-source.ts';
+import { assertKnown, loadTask } from '../task-source.ts';
 
-/** `GET /task/:id[?wait=N]`: the normalised task; with `wait`, held until terminal or N seconds. */
+/**
+ * `GET /task/:id[?wait=N]`: the normalised task, with `archived`; with `wait`, held until
+ * terminal or N seconds, riding the task's follower.
+ */
 export const taskRoute = new Hono<AppEnv>().get('/:id', async (c) => {
   const id = assertTaskId(c.req.param('id'));
   const wait = waitSeconds(c.req.query('wait'));
-  const task =
-    wait > 0
-      ? await waitUntilSettled(c, id, { timeoutMs: wait * 1000, signal: c.req.raw.signal })
-      : await loadTask(c, id);
+  if (wait > 0) return taskResponse(c, assertKnown(await watchUntilSettled(c, id, wait * 1000)));
+  const task = await loadTask(c, id);
+  keepVideo(c, task);
   return taskResponse(c, assertKnown(task));
 });
 

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { assertTaskId, terminalTaskError } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
@@ -10,8 +10,12 @@ import { serveStoredVideo, storeVideo } from '../video-store.ts';
  * there ever after (with Range). Without: a redirect to the provider's link while it lives,
  * 410 once it has expired.
  */
-export const videoRoute = new Hono<AppEnv>().get('/:id/video', async (c) => {
-  const id = assertTaskId(c.req.param('id'));
+export const videoRoute = new Hono<AppEnv>().get('/:id/video', (c) =>
+  taskVideo(c, assertTaskId(c.req.param('id'))),
+);
+
+/** The video of a checked id, as the route answers it; the watch page's video comes from here. */
+export async function taskVideo(c: Context<AppEnv>, id: string): Promise<Response> {
   const bucket = c.env.VIDEOS;
   if (bucket) {
     const stored = await serveStoredVideo(bucket, id, c.req.raw);
@@ -44,4 +48,4 @@ export const videoRoute = new Hono<AppEnv>().get('/:id/video', async (c) => {
   const stored = await serveStoredVideo(bucket, id, c.req.raw);
   if (!stored) throw new Error('stored video vanished');
   return stored;
-});
+}

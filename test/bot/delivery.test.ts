@@ -7,15 +7,13 @@ import {
   type Harness,
   isChannelPost,
   isOriginalEdit,
+  providerLink,
   resultCommand,
   startHarness,
   uploadNamed,
 } from './harness.ts';
 
 let h: Harness;
-/** The provider's own video link, as the simulator signs it (`/<signature>/<expiry>/video/…`). */
-const providerLink = (origin: string) =>
-  new RegExp(`${origin.replace(/[.]/g, '\\.')}/[0-9a-f]{32}/[0-9a-f]{8}/video/`);
 afterEach(async () => {
   await h?.close();
 });

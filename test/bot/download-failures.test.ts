@@ -6,6 +6,7 @@ import {
   type Harness,
   type HarnessOptions,
   isOriginalEdit,
+  providerLink,
   resultCommand,
   startHarness,
   uploadNamed,
@@ -16,9 +17,6 @@ afterEach(async () => {
   await h?.close();
 });
 
-/** The provider's own video link, as the simulator signs it (`/<signature>/<expiry>/video/…`). */
-const providerLink = (origin: string) =>
-  new RegExp(`${origin.replace(/[.]/g, '\\.')}/[0-9a-f]{32}/[0-9a-f]{8}/video/`);
 const isVideoRequest = (r: { path: string }) => r.path.includes('/video/');
 
 /** Runs `/jimeng result` on a done task whose video downloads meet `faults`; the final text. */

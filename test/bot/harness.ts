@@ -85,6 +85,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
+/** The provider's own video link, as the simulator signs it (`/<signature>/<expiry>/video/…`). */
+export const providerLink = (origin: string) =>
+  new RegExp(`${origin.replace(/[.]/g, '\\.')}/[0-9a-f]{32}/[0-9a-f]{8}/video/`);
+
 /** The request that posted a file named `name`. */
 export const uploadNamed =
   (name: string) =>

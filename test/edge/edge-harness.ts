@@ -12,9 +12,13 @@ export const TOKEN = 'sim-secret-token-7f3a9c';
 export const KEY = 'edge-key-1';
 export const auth = { authorization: `Bearer ${KEY}` };
 
-/** Fast settings: polls every 100 ms (the core's floor), no upstream retries, short budgets. */
+/**
+ * Fast settings: polls every 100 ms (the core's floor), no upstream retries, short budgets, and
+ * followers that stop polling as soon as their last watcher leaves.
+ */
 export const FAST_VARS = {
   EDGE_POLL_INTERVAL_MS: '100',
+  EDGE_FOLLOW_IDLE_MS: '0',
   EDGE_HEARTBEAT_MS: '40',
   EDGE_UPSTREAM_TIMEOUT_MS: '400',
   EDGE_UPSTREAM_RETRIES: '0',
@@ -65,3 +69,10 @@ export function useEdge(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The follower of a task, reached from outside workerd as the Worker reaches it. */
+export async function followerOf(h: Harness, id: string) {
+  const followers = await h.edge.miniflare.getDurableObjectNamespace('FOLLOWERS');
+  // What its alarm runs: the Node side has no type for the class in workerd.
+  return followers.get(followers.idFromName(id)) as unknown as { runDue(): Promise<void> };
+}

@@ -29,11 +29,13 @@ it('npm start without a token says it uses the simulator, runs the flow and serv
   const lines: string[] = [];
   let curl: RegExpExecArray | null = null;
   let cli: RegExpExecArray | null = null;
+  let watch: string | undefined;
   try {
     for await (const line of createInterface({ input: child.stdout })) {
       lines.push(line);
       curl ??= /curl -H 'Authorization: Bearer ([^']+)' (\S+)/.exec(line);
       cli ??= /JIMENG_BASE_URL=(\S+) JIMENG_TOKEN=(\S+) npx jimeng task (\d+)$/.exec(line);
+      watch ??= /^ {3}(http:\/\/127\.0\.0\.1:\d+\/v\/\d+\?sig=\S+)$/.exec(line)?.[1];
       if (line.startsWith('Running.')) break;
     }
     expect(lines[0]).toMatch(
@@ -52,6 +54,12 @@ it('npm start without a token says it uses the simulator, runs the flow and serv
     const response = await fetch(url as string, { headers: { authorization: `Bearer ${key}` } });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ id: '14117763723766220057', status: 'done' });
+
+    // The demo video's watch page opens without a key and plays the video.
+    expect(watch).toBeDefined();
+    const page = await fetch(watch as string);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<video');
 
     // The printed CLI line works as printed, against the simulator that is still running.
     expect(cli).not.toBeNull();

@@ -1,0 +1,116 @@
+import type { Task } from '../../src/index.ts';
+import type { WireError } from './follower-update.ts';
+
+/** What a follower knows about its task; one row per object, since an object follows one task. */
+export interface Follow {
+  taskId: string;
+  /** When following began: the poll schedule grows with the time since. */
+  startedAt: number;
+  /** The last time a caller asked (a watcher coming or going, a subscription, a submit). */
+  askedAt: number;
+  /** The latest snapshot. */
+  task: Task | undefined;
+  /** Why the latest query failed; cleared by the next answer. */
+  error: WireError | undefined;
+  polledAt: number | undefined;
+  /** When the next query is due; undefined while no query is planned. */
+  nextPollAt: number | undefined;
+  /** A job wants a fresh snapshot even though the task is settled (a new video link). */
+  refresh: boolean;
+}
+
+interface FollowRow extends Record<string, SqlStorageValue> {
+  task_id: string;
+  started_at: number;
+  asked_at: number;
+  task: string | null;
+  error: string | null;
+  polled_at: number | null;
+  next_poll_at: number | null;
+  refresh: number;
+}
+
+export const FOLLOW_SCHEMA = `CREATE TABLE IF NOT EXISTS follow (
+  task_id TEXT PRIMARY KEY,
+  started_at INTEGER NOT NULL,
+  asked_at INTEGER NOT NULL,
+  task TEXT,
+  error TEXT,
+  polled_at INTEGER,
+  next_poll_at INTEGER,
+  refresh INTEGER NOT NULL DEFAULT 0
+)`;
+
+/** The follower's task and poll schedule in its SQLite storage. Every write is one statement. */
+export class FollowStore {
+  readonly #sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.#sql = sql;
+  }
+
+  read(): Follow | undefined {
+    const [row] = this.#sql.exec<FollowRow>('SELECT * FROM follow LIMIT 1').toArray();
+    if (!row) return undefined;
+    return {
+      taskId: row.task_id,
+      startedAt: row.started_at,
+      askedAt: row.asked_at,
+      task: row.task === null ? undefined : (JSON.parse(row.task) as Task),
+      error: row.error === null ? undefined : (JSON.parse(row.error) as WireError),
+      polledAt: row.polled_at ?? undefined,
+      nextPollAt: row.next_poll_at ?? undefined,
+      refresh: row.refresh === 1,
+    };
+  }
+
+  /** The follow of `taskId`, started now if there was none; a caller asked at `now`. */
+  begin(taskId: string, now: number): Follow {
+    const existing = this.read();
+    if (existing && existing.taskId !== taskId) {
+      // idFromName(taskId) makes this impossible unless a caller mixed up ids.
+      throw new Error('this follower belongs to another task');
+    }
+    if (existing) {
+      this.#sql.exec('UPDATE follow SET asked_at = ?', now);
+      return { ...existing, askedAt: now };
+    }
+    this.#sql.exec(
+      'INSERT INTO follow (task_id, started_at, asked_at) VALUES (?, ?, ?)',
+      taskId,
+      now,
+      now,
+    );
+    return this.read() as Follow;
+  }
+
+  asked(now: number): void {
+    this.#sql.exec('UPDATE follow SET asked_at = ?', now);
+  }
+
+  saveTask(task: Task, now: number): void {
+    this.#sql.exec(
+      'UPDATE follow SET task = ?, error = NULL, polled_at = ?, refresh = 0',
+      JSON.stringify(task),
+      now,
+    );
+  }
+
+  saveError(error: WireError, now: number): void {
+    this.#sql.exec(
+      'UPDATE follow SET error = ?, polled_at = ?, refresh = 0',
+      JSON.stringify(error),
+      now,
+    );
+  }
+
+  /** Plans the next query at `at`, or none. */
+  planPoll(at: number | undefined): void {
+    this.#sql.exec('UPDATE follow SET next_poll_at = ?', at ?? null);
+  }
+
+  /** A query as soon as possible, whatever the task's state. */
+  requestRefresh(now: number): void {
+    this.#sql.exec('UPDATE follow SET refresh = 1, next_poll_at = ?', now);
+  }
+}

@@ -1,0 +1,447 @@
+import { DurableObject } from 'cloudflare:workers';
+import {
+  assertTaskId,
+  DEFAULT_MAX_INTERVAL_MS,
+  isTerminalStatus,
+  pollDelayMs,
+  type Task,
+} from '../../src/index.ts';
+import { cacheSeconds } from '../cache-policy.ts';
+import { type EdgeTask, edgeTask } from '../edge-task.ts';
+import type { Env } from '../env.ts';
+import { readSettings, type Settings } from '../settings.ts';
+import { type Upstream, upstreamFor } from '../upstream.ts';
+import { ARCHIVE_JOB_ID, archiveJob } from './archive-job.ts';
+import { FOLLOW_SCHEMA, type Follow, FollowStore } from './follow-store.ts';
+import { type FollowerUpdate, toWireError } from './follower-update.ts';
+import type { FollowerView, JobOutcome } from './job-kind.ts';
+import { jobKinds } from './job-kinds.ts';
+import { JOB_SCHEMA, type Job, JobStore } from './job-store.ts';
+import { Watchers } from './watchers.ts';
+import {
+  MAX_WEBHOOKS_PER_TASK,
+  newWebhookId,
+  type WebhookData,
+  webhookJob,
+} from './webhook-job.ts';
+
+/** The provider forgets a task 12 hours after its submit: following it longer is pointless. */
+const MAX_FOLLOW_MS = 13 * 60 * 60 * 1000;
+/** A follower with nothing left to do deletes its storage this long after its last activity. */
+const RETAIN_MS = 24 * 60 * 60 * 1000;
+/** Job attempts one alarm runs at most: one invocation stays far below 50 subrequests. */
+const MAX_ATTEMPTS_PER_ALARM = 12;
+/** Waits after an attempt that threw instead of returning an outcome; then the job is dropped. */
+const FAILED_ATTEMPT_DELAYS_MS = [2_000, 30_000, 300_000, 3_600_000];
+
+export type SubscribeResult =
+  | { id: string; created: boolean }
+  | { refused: 'limit' }
+  /** The task as JSON: `raw` is the provider's own body, which RPC's types cannot describe. */
+  | { refused: 'not_found'; task: string };
+
+/**
+ * One Durable Object per task id (`idFromName(id)`) follows that task for every caller: it
+ * polls the provider with alarms on the core's schedule (one query per alarm), keeps the
+ * latest snapshot in SQLite, streams each answer to the watchers connected now (`?wait`,
+ * `/events`), and runs durable jobs once the task reaches a state: the R2 copy on `done`,
+ * webhooks at the end. It stops polling at a terminal state, or when nobody has asked for
+ * EDGE_FOLLOW_IDLE_MS and no job is pending.
+ *
+ * Alarms are delivered at least once: every step checks storage before acting (a query only
+ * when one is due, a job only while it is not finished), so running `runDue` again changes
+ * nothing that is already done.
+ */
+export class TaskFollower extends DurableObject<Env> {
+  readonly #follows: FollowStore;
+  readonly #jobs: JobStore;
+  readonly #watchers = new Watchers();
+  /** The query in flight: everything that wants one now joins it. */
+  #polling: Promise<void> | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#migrate();
+    this.#follows = new FollowStore(ctx.storage.sql);
+    this.#jobs = new JobStore(ctx.storage.sql);
+  }
+
+  /**
+   * `GET /watch?id=<task id>`: NDJSON FollowerUpdates, from the state known now (or, with none,
+   * the answer of a query made at once) until the task has settled or the caller aborts.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname !== '/watch') return new Response(null, { status: 404 });
+    const now = Date.now();
+    const follow = this.#follows.begin(assertTaskId(url.searchParams.get('id')), now);
+    const watcher = this.#watchers.add(request.signal ?? undefined, () => this.#left());
+    const { task, error, polledAt, nextPollAt } = follow;
+    if (task && (!isTerminalStatus(task.status) || cacheSeconds(task, now) > 0)) {
+      watcher.send({ type: 'task', task: this.#edge(task), polled: false });
+      if (isTerminalStatus(task.status)) {
+        if (this.#jobs.pending(archiveJob.name) === 0) watcher.close();
+      } else if (nextPollAt === undefined) {
+        // An idle follower: its state may be old, so it asks at once.
+        void this.#poll();
+      }
+    } else if (
+      !task &&
+      error &&
+      nextPollAt !== undefined &&
+      polledAt !== undefined &&
+      now - polledAt < this.#settings().pollIntervalMs
+    ) {
+      watcher.send({ type: 'error', error, polled: false });
+    } else {
+      // Nothing known yet, or a settled state too old to trust (a dead video link).
+      void this.#poll();
+    }
+    await this.#arm();
+    return new Response(watcher.readable, {
+      headers: { 'content-type': 'application/x-ndjson; charset=utf-8' },
+    });
+  }
+
+  /**
+   * A task just submitted through the edge: followed to its end when its video is to be kept
+   * (VIDEOS) or a webhook waits for it.
+   */
+  async follow(taskId: string, webhookUrl?: string): Promise<{ webhookId?: string }> {
+    const now = Date.now();
+    const follow = this.#follows.begin(assertTaskId(taskId), now);
+    if (this.env.VIDEOS)
+      this.#jobs.add({ id: ARCHIVE_JOB_ID, kind: archiveJob.name, data: {} }, now);
+    const webhook = webhookUrl === undefined ? undefined : this.#addWebhook(webhookUrl, now);
+    // The task was created a moment ago: its first query can wait one interval.
+    if (!follow.task && follow.nextPollAt === undefined && !this.#polling) {
+      this.#follows.planPoll(now + this.#settings().pollIntervalMs);
+    }
+    this.#afterChange();
+    await this.#arm();
+    return webhook && 'id' in webhook ? { webhookId: webhook.id } : {};
+  }
+
+  /**
+   * `POST /task/:id/webhooks`: one more webhook for this task, or the existing one for the
+   * same URL. A task the provider does not know is refused (checked with one query when
+   * nothing is known yet).
+   */
+  async subscribe(taskId: string, url: string): Promise<SubscribeResult> {
+    const now = Date.now();
+    const follow = this.#follows.begin(assertTaskId(taskId), now);
+    if (!follow.task) await this.#poll();
+    const known = this.#jobs
+      .list(webhookJob.name)
+      .find((job) => (job.data as WebhookData).url === url);
+    const task = this.#follows.read()?.task;
+    if (!known && task?.status === 'not_found') {
+      return { refused: 'not_found', task: JSON.stringify(task) };
+    }
+    const result = this.#addWebhook(url, now);
+    this.#resume(now);
+    this.#afterChange();
+    await this.#arm();
+    return result;
+  }
+
+  /** A done task that plain `GET` saw without an R2 copy: kept like any other. */
+  async adopt(task: Task): Promise<void> {
+    if (!this.env.VIDEOS || task.status !== 'done') return;
+    const now = Date.now();
+    const follow = this.#follows.begin(assertTaskId(task.id), now);
+    if (!follow.task || !isTerminalStatus(follow.task.status)) {
+      this.#follows.saveTask(task, now);
+      this.#follows.planPoll(undefined);
+    }
+    this.#spawn();
+    this.#afterChange();
+    await this.#arm();
+  }
+
+  override async alarm(): Promise<void> {
+    await this.runDue();
+  }
+
+  /**
+   * Does what is due now: the query if one is due and still wanted, then due job attempts,
+   * then arms the next alarm. What the alarm runs; safe to run any number of times.
+   */
+  async runDue(): Promise<void> {
+    const follow = this.#follows.read();
+    if (!follow) return;
+    try {
+      const now = Date.now();
+      if (this.#cleanupDue(follow, now)) return await this.#cleanup();
+      if (follow.nextPollAt !== undefined && follow.nextPollAt <= now) {
+        if (follow.refresh || this.#wantsPolling(follow, now)) await this.#poll();
+        else this.#follows.planPoll(undefined);
+      }
+      this.#giveUpWaiting(follow, now);
+      await this.#runJobs();
+    } finally {
+      await this.#arm();
+    }
+  }
+
+  /**
+   * The idle time counts from the last watcher's departure. Only that one is written down: a
+   * thousand watchers leaving at the end would be a thousand writes, and every write holds the
+   * object's next request out (the copy's, a webhook's) until it is stored.
+   */
+  #left(): void {
+    const task = this.#follows.read()?.task;
+    if (this.#watchers.size > 0 || (task && isTerminalStatus(task.status))) return;
+    this.#follows.asked(Date.now());
+  }
+
+  #settings(): Settings {
+    return readSettings(this.env);
+  }
+
+  #upstream(): Upstream {
+    return upstreamFor(this.#settings());
+  }
+
+  #migrate(): void {
+    this.ctx.storage.sql.exec(FOLLOW_SCHEMA);
+    this.ctx.storage.sql.exec(JOB_SCHEMA);
+  }
+
+  #view(follow = this.#follows.read()): FollowerView {
+    return {
+      taskId: follow?.taskId ?? '',
+      task: follow?.task,
+      archived: this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done',
+      pending: (kind) => this.#jobs.pending(kind),
+    };
+  }
+
+  #edge(task: Task): EdgeTask {
+    return edgeTask(task, this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done');
+  }
+
+  #poll(): Promise<void> {
+    this.#polling ??= this.#query().finally(() => {
+      this.#polling = undefined;
+    });
+    return this.#polling;
+  }
+
+  /** One query, its answer stored and sent to every watcher, the next one planned. */
+  async #query(): Promise<void> {
+    const follow = this.#follows.read();
+    if (!follow) return;
+    const { client, redact } = this.#upstream();
+    let update: FollowerUpdate;
+    let retryAfterMs = 0;
+    try {
+      const task = await client.getTask(follow.taskId);
+      this.#follows.saveTask(task, Date.now());
+      update = { type: 'task', task: this.#edge(task), polled: true };
+    } catch (error) {
+      const wire = toWireError(error, follow.taskId, redact);
+      this.#follows.saveError(wire, Date.now());
+      retryAfterMs = wire.retryAfterMs ?? 0;
+      update = { type: 'error', error: wire, polled: true };
+    }
+    this.#planNextPoll(retryAfterMs);
+    this.#spawn();
+    this.#watchers.send(update);
+    this.#afterChange();
+    await this.#arm();
+  }
+
+  /** The core's schedule: the first wait EDGE_POLL_INTERVAL_MS, then growing with the follow's age. */
+  #planNextPoll(retryAfterMs: number): void {
+    const follow = this.#follows.read();
+    if (!follow) return;
+    if (follow.task && isTerminalStatus(follow.task.status)) {
+      this.#follows.planPoll(undefined);
+      return;
+    }
+    const now = Date.now();
+    const intervalMs = this.#settings().pollIntervalMs;
+    const delay = pollDelayMs(now - follow.startedAt, {
+      intervalMs,
+      maxIntervalMs: Math.max(intervalMs, DEFAULT_MAX_INTERVAL_MS),
+    });
+    this.#follows.planPoll(now + Math.max(retryAfterMs, delay));
+  }
+
+  /** Plans a query at once for a running task nobody is polling (an idle follower asked again). */
+  #resume(now: number): void {
+    const follow = this.#follows.read();
+    if (!follow || follow.nextPollAt !== undefined || this.#polling) return;
+    if (follow.task && isTerminalStatus(follow.task.status)) return;
+    this.#follows.planPoll(now);
+  }
+
+  /** Jobs kinds start by themselves for the state reached (the archive on `done`). */
+  #spawn(): void {
+    const view = this.#view();
+    const now = Date.now();
+    for (const kind of Object.values(jobKinds)) {
+      const job = kind.spawn?.(view, this.env);
+      if (job) this.#jobs.add({ ...job, kind: kind.name }, now);
+    }
+  }
+
+  /** After any change: waiting jobs that can run now become due; watchers of a settled task are let go. */
+  #afterChange(): void {
+    const view = this.#view();
+    const now = Date.now();
+    for (const job of this.#jobs.waiting()) {
+      if (jobKinds[job.kind]?.ready(job, view)) this.#jobs.makeDue(job.id, now);
+    }
+    if (view.task && isTerminalStatus(view.task.status) && view.pending(archiveJob.name) === 0) {
+      this.#watchers.closeAll();
+    }
+  }
+
+  #addWebhook(url: string, now: number): SubscribeResult {
+    const webhooks = this.#jobs.list(webhookJob.name);
+    const known = webhooks.find((job) => (job.data as WebhookData).url === url);
+    if (known) return { id: known.id, created: false };
+    if (webhooks.length >= MAX_WEBHOOKS_PER_TASK) return { refused: 'limit' };
+    const id = newWebhookId();
+    this.#jobs.add({ id, kind: webhookJob.name, data: { url } satisfies WebhookData }, now);
+    return { id, created: true };
+  }
+
+  async #runJobs(): Promise<void> {
+    let budget = MAX_ATTEMPTS_PER_ALARM;
+    while (budget > 0) {
+      const due = this.#jobs.due(Date.now(), budget);
+      if (due.length === 0) return;
+      budget -= due.length;
+      // Independent of each other: ten slow receivers take one timeout, not ten.
+      await Promise.all(due.map((job) => this.#attempt(job)));
+      this.#afterChange();
+    }
+  }
+
+  async #attempt(job: Job): Promise<void> {
+    const kind = jobKinds[job.kind];
+    const now = Date.now();
+    if (!kind) {
+      this.#jobs.finish(job.id, 'dropped', now, `no job kind "${job.kind}" in this version`);
+      return;
+    }
+    const attempts = this.#jobs.started(job.id);
+    let outcome: JobOutcome<unknown>;
+    try {
+      outcome = await kind.attempt({
+        job: { ...job, attempts },
+        view: this.#view(),
+        now,
+        env: this.env,
+        settings: this.#settings(),
+        upstream: this.#upstream(),
+        save: (data) => this.#jobs.save(job.id, data),
+      });
+    } catch (error) {
+      // Only the error's name: its message could hold anything.
+      console.error(
+        'follower: a job attempt failed',
+        job.kind,
+        error instanceof Error ? error.name : typeof error,
+      );
+      const delay = FAILED_ATTEMPT_DELAYS_MS[attempts - 1];
+      outcome =
+        delay === undefined
+          ? { status: 'drop', error: 'every attempt failed unexpectedly' }
+          : { status: 'retry', at: now + delay, error: 'the attempt failed unexpectedly' };
+    }
+    this.#apply(job, outcome);
+  }
+
+  #apply(job: Job, outcome: JobOutcome<unknown>): void {
+    const now = Date.now();
+    if ('data' in outcome && outcome.data !== undefined) this.#jobs.save(job.id, outcome.data);
+    switch (outcome.status) {
+      case 'done':
+        this.#jobs.finish(job.id, 'done', now);
+        break;
+      case 'drop':
+        console.error('follower: a job was dropped', job.kind, outcome.error);
+        this.#jobs.finish(job.id, 'dropped', now, outcome.error);
+        break;
+      case 'retry':
+        this.#jobs.retry(job.id, Math.max(now, outcome.at), outcome.error);
+        if (outcome.refresh) this.#follows.requestRefresh(now);
+        break;
+      case 'wait':
+        this.#jobs.wait(job.id);
+        break;
+    }
+    // The copy settled: watchers learn whether the video is kept, then they may go.
+    const task = this.#follows.read()?.task;
+    if (job.id === ARCHIVE_JOB_ID && outcome.status !== 'retry' && task) {
+      this.#watchers.send({ type: 'task', task: this.#edge(task), polled: false });
+    }
+  }
+
+  #wantsPolling(follow: Follow, now: number): boolean {
+    if (follow.task && isTerminalStatus(follow.task.status)) return false;
+    if (now - follow.startedAt >= MAX_FOLLOW_MS) return false;
+    return (
+      this.#watchers.size > 0 ||
+      now - follow.askedAt < this.#settings().followIdleMs ||
+      this.#jobs.pending() > 0
+    );
+  }
+
+  /** Jobs still waiting for the end of a task followed longer than the provider remembers it. */
+  #giveUpWaiting(follow: Follow, now: number): void {
+    if (follow.task && isTerminalStatus(follow.task.status)) return;
+    if (now - follow.startedAt < MAX_FOLLOW_MS) return;
+    for (const job of this.#jobs.waiting()) {
+      this.#jobs.finish(job.id, 'dropped', now, 'the task did not end while it was followed');
+    }
+  }
+
+  async #arm(): Promise<void> {
+    const storage = this.ctx.storage;
+    const follow = this.#follows.read();
+    if (!follow) return storage.deleteAlarm();
+    const now = Date.now();
+    const times: number[] = [];
+    if (follow.nextPollAt !== undefined && (follow.refresh || this.#wantsPolling(follow, now))) {
+      times.push(follow.nextPollAt);
+    }
+    const jobAt = this.#jobs.nextDueAt();
+    if (jobAt !== undefined) times.push(jobAt);
+    if (times.length === 0) times.push(this.#cleanupAt(follow));
+    // A whole millisecond strictly after now: an alarm armed for the moment it runs in, or a
+    // fraction of one, can leave the chain stopped without an error (seen in workerd).
+    const at = Math.max(now + 1, Math.ceil(Math.min(...times)));
+    // An alarm armed already for that time or earlier stays: moving it to "now + 1" on every
+    // call would let a stream of arriving watchers push an overdue query back again and again.
+    // One that comes early finds nothing due and arms the next.
+    const current = await storage.getAlarm();
+    if (current === null || current > at) await storage.setAlarm(at);
+  }
+
+  #cleanupAt(follow: Follow): number {
+    return (
+      Math.max(follow.askedAt, follow.polledAt ?? 0, this.#jobs.lastFinishedAt() ?? 0) + RETAIN_MS
+    );
+  }
+
+  #cleanupDue(follow: Follow, now: number): boolean {
+    return (
+      this.#watchers.size === 0 &&
+      !follow.refresh &&
+      this.#jobs.pending() === 0 &&
+      !this.#wantsPolling(follow, now) &&
+      now >= this.#cleanupAt(follow)
+    );
+  }
+
+  async #cleanup(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.#migrate();
+  }
+}

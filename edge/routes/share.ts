@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import { assertTaskId } from '../../src/index.ts';
+import type { AppEnv } from '../env.ts';
+import { EdgeError } from '../errors.ts';
+import { MIN_SHARE_SECRET_LENGTH, shareSignature } from '../share-link.ts';
+import { watchLinks } from '../watch/watch-links.ts';
+
+/**
+ * The secret share links are signed with, or an error that says what to set. A short secret
+ * is refused rather than used: the signature is the only thing guarding the page.
+ */
+export function shareSecretOf(secret: string | undefined): string {
+  if (!secret) {
+    throw new EdgeError(
+      503,
+      'not_configured',
+      'Share links are not configured: set the secret EDGE_SHARE_SECRET (32 characters or more, e.g. the output of `openssl rand -base64 32`).',
+    );
+  }
+  if (secret.length < MIN_SHARE_SECRET_LENGTH) {
+    throw new EdgeError(
+      503,
+      'not_configured',
+      `EDGE_SHARE_SECRET is too short to sign share links (${secret.length} characters): use ${MIN_SHARE_SECRET_LENGTH} or more, e.g. the output of \`openssl rand -base64 32\`.`,
+    );
+  }
+  return secret;
+}
+
+/**
+ * `GET /task/:id/share` (caller key): `{ url }`, a link to the task's watch page that anyone
+ * may open, for that task alone. Nothing is asked of the provider: a link to a task that
+ * does not exist shows a page that says so.
+ */
+export const shareRoute = new Hono<AppEnv>().get('/:id/share', async (c) => {
+  const id = assertTaskId(c.req.param('id'));
+  const secret = shareSecretOf(c.get('settings').shareSecret);
+  const { page } = watchLinks(new URL(c.req.url).origin, id, await shareSignature(secret, id));
+  // The same link every time: a cache may keep it for as long as the secret lives.
+  c.header('cache-control', 'private, max-age=3600');
+  return c.json({ url: page });
+});

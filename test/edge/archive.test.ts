@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { sampleVideo } from '../../src/simulator/sample-video.ts';
+import { auth, type Harness, sleep, useEdge } from './edge-harness.ts';
+
+const kept = useEdge();
+const unkept = useEdge({ videos: false });
+
+const downloads = (h: Harness, id: string) =>
+  h.sim.requests.filter((r) => r.path.includes('/video/tos/') && r.path.includes(id)).length;
+
+/** Whether R2 holds the video, read from outside the Worker. */
+async function inR2(h: Harness, id: string): Promise<boolean> {
+  const bucket = await h.edge.miniflare.getR2Bucket('VIDEOS');
+  return (await bucket.head(`videos/${id}.mp4`)) !== null;
+}
+
+async function untilInR2(h: Harness, id: string, ms = 4_000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) {
+    if (await inR2(h, id)) return true;
+  }
+  return false;
+}
+
+const submit = async (h: Harness) => {
+  const response = await h.call('/tasks', {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ prompt: 'A fox in the snow' }),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { taskId: string }).taskId;
+};
+
+describe('the video is kept the moment the task is done', () => {
+  it('a task submitted here is copied into R2 with nobody asking, and /video outlives the link', async () => {
+    const id = await submit(kept);
+    expect(await untilInR2(kept, id)).toBe(true);
+    expect(downloads(kept, id)).toBe(1);
+    const task = await (await kept.call(`/task/${id}`, { headers: auth })).json();
+    expect(task).toMatchObject({ id, status: 'done', archived: true });
+    kept.sim.reset(); // the provider forgets the task, its link dies
+    const video = await kept.call(`/task/${id}/video`, { headers: auth });
+    expect(video.status).toBe(200);
+    expect(new Uint8Array(await video.arrayBuffer())).toEqual(sampleVideo());
+    expect(kept.sim.requests).toHaveLength(0);
+  });
+
+  it('a watched task is copied too, once', async () => {
+    const id = kept.sim.addTask({ durationMs: 200 });
+    const answer = await kept.call(`/task/${id}?wait=5`, { headers: auth });
+    expect(await answer.json()).toMatchObject({ status: 'done', archived: false });
+    expect(await untilInR2(kept, id)).toBe(true);
+    // GET says so as soon as the copy is there: the watch's `archived: false` was not cached.
+    const task = await (await kept.call(`/task/${id}`, { headers: auth })).json();
+    expect(task).toMatchObject({ status: 'done', archived: true });
+    await sleep(100);
+    expect(downloads(kept, id)).toBe(1);
+  });
+
+  it('a done task that plain GET finds without a copy is handed to its follower', async () => {
+    const id = kept.sim.addTask({ durationMs: 0 });
+    const first = await (await kept.call(`/task/${id}`, { headers: auth })).json();
+    expect(first).toMatchObject({ status: 'done', archived: false });
+    expect(await untilInR2(kept, id)).toBe(true);
+    // The follower stored the task GET gave it: it asked the provider nothing.
+    expect(kept.queriesFor(id)).toBe(1);
+  });
+
+  it('a link the video host refuses is replaced by querying the task again', async () => {
+    const id = kept.sim.addTask({ durationMs: 0 });
+    kept.sim.fault({ route: 'video', kind: 'status', status: 403 });
+    await (await kept.call(`/task/${id}`, { headers: auth })).arrayBuffer();
+    expect(await untilInR2(kept, id, 6_000)).toBe(true);
+    expect(downloads(kept, id)).toBe(2);
+    // GET's query, then the follower's own for a fresh link.
+    expect(kept.queriesFor(id)).toBe(2);
+  }, 10_000);
+
+  it('without R2, archived stays false', async () => {
+    const id = unkept.sim.addTask({ durationMs: 0 });
+    const task = await (await unkept.call(`/task/${id}`, { headers: auth })).json();
+    expect(task).toMatchObject({ status: 'done', archived: false });
+  });
+});

@@ -1,0 +1,103 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { auth, useEdge } from './edge-harness.ts';
+import { SHARE_SECRET, shareLink, under, WATCH_VARS } from './watch-harness.ts';
+
+const edge = useEdge({ vars: WATCH_VARS });
+const unset = useEdge();
+const weak = useEdge({ vars: { EDGE_SHARE_SECRET: 'short-secret' } });
+
+/** Node's own HMAC, an implementation independent of the Worker's Web Crypto one. */
+const expectedSig = (id: string) =>
+  createHmac('sha256', SHARE_SECRET).update(id).digest('base64url');
+
+describe('GET /task/:id/share', () => {
+  it('answers a link to /v/:id at the edge, signed with HMAC-SHA256 of the id (base64url)', async () => {
+    const id = edge.sim.addTask({ durationMs: 60_000 });
+    const link = await shareLink(edge, id);
+    expect(link.origin).toBe(edge.edge.url);
+    expect(link.pathname).toBe(`/v/${id}`);
+    expect([...link.searchParams.keys()]).toEqual(['sig']);
+    expect(link.searchParams.get('sig')).toBe(expectedSig(id));
+    // The same link every time: no expiry, nothing random.
+    expect((await shareLink(edge, id)).href).toBe(link.href);
+    expect(edge.queriesFor(id)).toBe(0);
+  });
+
+  it('needs a caller key, and a valid id', async () => {
+    const id = edge.sim.addTask();
+    expect((await edge.call(`/task/${id}/share`)).status).toBe(401);
+    const bad = await edge.call('/task/a%22b/share', { headers: auth });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe('invalid_task_id');
+  });
+
+  it('without EDGE_SHARE_SECRET says what to set, in the edge’s error shape', async () => {
+    const response = await unset.call(`/task/${unset.sim.addTask()}/share`, { headers: auth });
+    expect(response.status).toBe(503);
+    const { error } = await response.json();
+    expect(error.code).toBe('not_configured');
+    expect(error.message).toContain('EDGE_SHARE_SECRET');
+  });
+
+  it('refuses to sign with a secret too short to guard anything, and says so', async () => {
+    const response = await weak.call(`/task/${weak.sim.addTask()}/share`, { headers: auth });
+    expect(response.status).toBe(503);
+    const { error } = await response.json();
+    expect(error.message).toMatch(/EDGE_SHARE_SECRET is too short .*32/);
+    expect(error.message).not.toContain('short-secret');
+  });
+});
+
+describe('a share link grants its own task alone', () => {
+  it('opens the page, the stream and the video without a key', async () => {
+    const id = edge.sim.addTask({ durationMs: 0 });
+    const link = await shareLink(edge, id);
+    expect((await edge.call(under(link, ''))).status).toBe(200);
+    const events = await edge.call(under(link, '/events'));
+    expect(events.status).toBe(200);
+    await events.body?.cancel();
+    const video = await edge.call(under(link, '/video'));
+    expect(video.status).toBe(200);
+    await video.arrayBuffer();
+  });
+
+  it('a wrong, missing, cut or borrowed sig is a 404, as if nothing were there, and asks nobody', async () => {
+    const id = edge.sim.addTask({ durationMs: 0 });
+    const other = edge.sim.addTask({ durationMs: 0 });
+    const sig = expectedSig(id);
+    const tampered = `${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`;
+    const queries = [
+      '',
+      '?sig=',
+      `?sig=${sig.slice(0, 20)}`,
+      `?sig=${tampered}`,
+      `?sig=${expectedSig(other)}`,
+      `?sig=${sig}%3D`,
+    ];
+    for (const query of queries) {
+      const page = await edge.call(`/v/${id}${query}`);
+      expect(page.status, query).toBe(404);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await page.text();
+      expect(html).toContain('Nothing here');
+      expect(html).not.toContain('<video');
+      for (const path of ['/events', '/video']) {
+        const response = await edge.call(`/v/${id}${path}${query}`);
+        expect(response.status, `${path}${query}`).toBe(404);
+        // The same answer as a route that does not exist.
+        expect((await response.json()).error.code).toBe('not_found');
+      }
+    }
+    expect(edge.queriesFor(id)).toBe(0);
+    // The borrowed link still opens its own task.
+    expect((await edge.call(`/v/${other}?sig=${expectedSig(other)}`)).status).toBe(200);
+  });
+
+  it('an edge without a secret opens no share link', async () => {
+    const id = unset.sim.addTask({ durationMs: 0 });
+    const forged = createHmac('sha256', '').update(id).digest('base64url');
+    expect((await unset.call(`/v/${id}?sig=${forged}`)).status).toBe(404);
+    expect((await unset.call(`/v/${id}/video?sig=${forged}`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,240 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { SAMPLE_VIDEO_PARAMS, sampleVideo } from '../../src/simulator/sample-video.ts';
+import { TOKEN, useEdge } from './edge-harness.ts';
+import { SHARE_SECRET, shareLink, under, WATCH_VARS } from './watch-harness.ts';
+
+const edge = useEdge({ vars: WATCH_VARS }, { durationMs: 300 });
+const unkept = useEdge({ videos: false, vars: WATCH_VARS }, { urlTtlMs: -60_000 });
+
+/** The content of `<meta property|name="key">`, entities decoded. */
+function meta(html: string, key: string): string | undefined {
+  const match = new RegExp(`<meta (?:property|name)="${key}" content="([^"]*)"`).exec(html);
+  return match?.[1]?.replaceAll('&amp;', '&').replaceAll('&#39;', "'").replaceAll('&quot;', '"');
+}
+
+async function page(h: typeof edge, link: URL) {
+  const response = await h.call(under(link, ''));
+  return { response, html: await response.text() };
+}
+
+/** What must never reach a person holding the link. */
+function expectNothingSecret(text: string) {
+  expect(text).not.toContain(TOKEN);
+  expect(text).not.toContain(SHARE_SECRET);
+  expect(text).not.toContain('/video/tos/'); // the provider's own (dying) link
+}
+
+describe('the watch page of a finished task', () => {
+  it('shows the prompt as its title, plays the video from the edge, offers a download, and needs no script', async () => {
+    const prompt = 'A red fox <runs> through "deep" snow & wind';
+    const id = edge.sim.addTask({ durationMs: 0, prompt });
+    const link = await shareLink(edge, id);
+    const { response, html } = await page(edge, link);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+    expect(html.startsWith('<!doctype html><html lang="en">')).toBe(true);
+    const escaped = 'A red fox &lt;runs&gt; through &quot;deep&quot; snow &amp; wind';
+    expect(html).toContain(`<title>${escaped} · Jimeng video</title>`);
+    expect(html).toContain(`<h1 id="title">${escaped}</h1>`);
+    const video = /<video ([^>]*)>/.exec(html)?.[1] ?? '';
+    expect(video).toContain('controls=""');
+    expect(video).toContain('playsinline=""');
+    expect(video).toContain('preload="metadata"');
+    expect(video).toContain(`src="${link.origin}${under(link, '/video')}"`);
+    expect(video).toContain('width="320" height="180"'); // the task's params: the sample's size
+    expect(html).toContain(`href="${link.origin}${under(link, '/video', '&amp;download=1')}"`);
+    expect(html).toMatch(/<p id="label" role="status" aria-live="polite">Ready<\/p>/);
+    expect(html).not.toContain('<script');
+  });
+
+  it('unfurls as the video: Open Graph and Twitter player tags at the size the provider made it', async () => {
+    const id = edge.sim.addTask({ durationMs: 0, prompt: 'A tall waterfall' });
+    const { width, height } = SAMPLE_VIDEO_PARAMS; // what the simulator's resp_data says
+    const link = await shareLink(edge, id);
+    const { html } = await page(edge, link);
+    const videoUrl = `${link.origin}${under(link, '/video')}`;
+    expect(meta(html, 'og:title')).toBe('A tall waterfall');
+    expect(meta(html, 'og:description')).toBe('A tall waterfall');
+    expect(meta(html, 'og:type')).toBe('video.other');
+    expect(meta(html, 'og:url')).toBe(link.href);
+    expect(meta(html, 'og:video')).toBe(videoUrl);
+    expect(meta(html, 'og:video:secure_url')).toBe(videoUrl);
+    expect(meta(html, 'og:video:type')).toBe('video/mp4');
+    expect(meta(html, 'og:video:width')).toBe(String(width));
+    expect(meta(html, 'og:video:height')).toBe(String(height));
+    expect(meta(html, 'twitter:card')).toBe('player');
+    expect(meta(html, 'twitter:player')).toBe(videoUrl);
+    expect(meta(html, 'twitter:player:width')).toBe(String(width));
+    expect(meta(html, 'twitter:player:height')).toBe(String(height));
+    expect(meta(html, 'twitter:player:stream')).toBe(videoUrl);
+    expect(meta(html, 'twitter:player:stream:content_type')).toBe('video/mp4');
+    // What the tags point at is the mp4 itself.
+    const video = await edge.call(under(link, '/video'));
+    expect(video.headers.get('content-type')).toBe('video/mp4');
+    await video.arrayBuffer();
+  });
+
+  it('holds no secret and no provider link, and asks nothing of any other site (its CSP says so)', async () => {
+    const id = edge.sim.addTask({ durationMs: 0 });
+    const link = await shareLink(edge, id);
+    const { response, html } = await page(edge, link);
+    expectNothingSecret(html);
+    expectNothingSecret(JSON.stringify([...response.headers]));
+    // Every URL in the page is the edge's own (the favicon's SVG namespace is a name, not a request).
+    const urls = html.replaceAll('http://www.w3.org/2000/svg', '').match(/https?:\/\/[^"'&\s)]+/g);
+    expect(urls?.length).toBeGreaterThan(0);
+    for (const url of urls ?? []) expect(url.startsWith(`${link.origin}/v/${id}`)).toBe(true);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    const nonce = /style nonce="([^"]+)"/.exec(html)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain(`style-src 'nonce-${nonce}'`);
+    expect(csp).toContain(`script-src 'nonce-${nonce}'`);
+    expect(csp).toContain("media-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    // The link's sig is the grant: it must not leave in a Referer.
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('strict-transport-security')).toBe('max-age=15552000');
+    // A fresh nonce per answer.
+    const again = await page(edge, link);
+    expect(/style nonce="([^"]+)"/.exec(again.html)?.[1]).not.toBe(nonce);
+  });
+
+  it('is at most 10 KB gzip, style and script inline', async () => {
+    const running = await page(
+      edge,
+      await shareLink(edge, edge.sim.addTask({ durationMs: 60_000 })),
+    );
+    const done = await page(edge, await shareLink(edge, edge.sim.addTask({ durationMs: 0 })));
+    expect(running.html).toContain('<script nonce=');
+    for (const { html } of [running, done]) {
+      expect(gzipSync(html).byteLength).toBeLessThanOrEqual(10 * 1024);
+    }
+  });
+
+  it('keeps playing after the provider has forgotten the task: the kept copy describes itself', async () => {
+    const id = edge.sim.addTask({ durationMs: 0, prompt: 'A lighthouse at dusk' });
+    const link = await shareLink(edge, id);
+    await (await edge.call(under(link, '/video'))).arrayBuffer(); // kept in R2 now
+    edge.sim.reset(); // the provider forgets everything
+    const { response, html } = await page(edge, link);
+    expect(response.status).toBe(200);
+    expect(html).toContain('<h1 id="title">A lighthouse at dusk</h1>');
+    expect(meta(html, 'og:video:width')).toBe('320');
+    expect(html).toContain('320 × 180 · 1.5 s');
+    const video = await edge.call(under(link, '/video'));
+    expect(new Uint8Array(await video.arrayBuffer())).toEqual(sampleVideo());
+    expect(edge.sim.requests).toHaveLength(0);
+  });
+});
+
+describe('the watch page of a running task', () => {
+  it('says it is being made and follows it live; its tags say so too, and nothing caches it', async () => {
+    const id = edge.sim.addTask({ durationMs: 60_000 });
+    const link = await shareLink(edge, id);
+    const { response, html } = await page(edge, link);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(html).toContain('Waiting in the queue');
+    expect(html).toContain('<h1 id="title">A video in the making</h1>');
+    expect(html).toContain(`data-events="${link.origin}${under(link, '/events')}"`);
+    expect(html).toMatch(/<template id="player"><video [^>]*src="[^"]+\/video\?sig=/);
+    expect(html).toContain('<meta http-equiv="refresh" content="20"/>');
+    expect(meta(html, 'og:title')).toBe('A video in the making');
+    expect(meta(html, 'og:description')).toMatch(/^Still being made/);
+    expect(meta(html, 'og:type')).toBe('website');
+    expect(meta(html, 'og:video')).toBeUndefined();
+    expect(meta(html, 'twitter:card')).toBe('summary');
+    expectNothingSecret(html);
+  });
+});
+
+describe('tasks that will not play, in words that say what to do', () => {
+  const cases = [
+    { outcome: 'failed', status: 200, words: 'could not be made', todo: 'submit the prompt again' },
+    {
+      outcome: 'expired',
+      status: 410,
+      words: 'This task expired',
+      todo: 'Submit the prompt again',
+    },
+    { outcome: 'moderation', status: 422, words: 'refused', todo: 'Change the prompt' },
+  ] as const;
+  for (const { outcome, status, words, todo } of cases) {
+    it(`${outcome}: ${status}, "${words}"`, async () => {
+      const id = edge.sim.addTask({ durationMs: 0, outcome });
+      const { response, html } = await page(edge, await shareLink(edge, id));
+      expect(response.status).toBe(status);
+      expect(html).toContain(words);
+      expect(html).toContain(todo);
+      expect(html).not.toContain('<video');
+      expect(html).not.toContain('<script');
+      expect(meta(html, 'og:video')).toBeUndefined();
+    });
+  }
+
+  it('a task the provider does not know: 404, "No such task"', async () => {
+    const { response, html } = await page(edge, await shareLink(edge, '12345678901234567890'));
+    expect(response.status).toBe(404);
+    expect(html).toContain('No such task');
+    expect(html).toContain('12 hours');
+  });
+
+  it('a provider that does not answer: its status, and "reload in a minute"', async () => {
+    const id = edge.sim.addTask({ durationMs: 60_000 });
+    const link = await shareLink(edge, id);
+    edge.sim.fault({ route: 'task', kind: 'html', status: 502 });
+    const { response, html } = await page(edge, link);
+    expect(response.status).toBe(502);
+    expect(html).toContain('The provider is not answering');
+    expect(html).toContain('reload this page in a minute');
+    expectNothingSecret(html);
+  });
+
+  it('a video whose link died before it was kept: 410, "no longer available"', async () => {
+    const id = unkept.sim.addTask({ durationMs: 0 });
+    const { response, html } = await page(unkept, await shareLink(unkept, id));
+    expect(response.status).toBe(410);
+    expect(html).toContain('no longer available');
+    expect(html).not.toContain('<video');
+  });
+});
+
+describe('/v/:id/video and /v/:id/events', () => {
+  it('the video: the kept mp4, Range for seeking, ?download=1 as an attachment named after the task', async () => {
+    const id = edge.sim.addTask({ durationMs: 0 });
+    const link = await shareLink(edge, id);
+    const whole = await edge.call(under(link, '/video'));
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-disposition')).toBeNull();
+    expect(new Uint8Array(await whole.arrayBuffer())).toEqual(sampleVideo());
+    const part = await edge.call(under(link, '/video'), { headers: { range: 'bytes=10-19' } });
+    expect(part.status).toBe(206);
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(sampleVideo().slice(10, 20));
+    const download = await edge.call(under(link, '/video', '&download=1'));
+    expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${id}.mp4"`);
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(sampleVideo());
+  });
+
+  it('the stream: the page’s words for each status, then done; never the provider’s body or link', async () => {
+    const id = edge.sim.addTask({ durationMs: 300, prompt: 'A paper boat on a pond' });
+    const link = await shareLink(edge, id);
+    const response = await edge.call(under(link, '/events'));
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const text = await response.text(); // the stream ends after its final event
+    expectNothingSecret(text);
+    expect(text).not.toContain('"raw"');
+    expect(text).not.toContain('videoUrl');
+    const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map(([, event, data]) => ({
+      event,
+      view: JSON.parse(data ?? '{}'),
+    }));
+    expect(events[0]?.view).toMatchObject({ id, state: 'queued', label: 'Waiting in the queue' });
+    expect(events.at(-1)).toMatchObject({
+      event: 'done',
+      view: { state: 'done', label: 'Ready', title: 'A paper boat on a pond', width: 320 },
+    });
+  });
+});
