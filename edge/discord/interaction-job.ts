@@ -17,6 +17,8 @@ export interface InteractionJob extends Job {
   shown?: { text: string; status: TaskStatus | null; at: number } | undefined;
   /** Set once the last edit before the token dies has said where the video will be. */
   farewell?: boolean | undefined;
+  /** When the follower's answer this job last acted on came: news is a newer one. */
+  seenPollAt?: number | undefined;
 }
 
 /** The token is left alone this long before it dies, so an upload never straddles its end. */
