@@ -63,7 +63,13 @@ export class DiscordUser extends DurableObject<Env> {
     const jobs = await this.ctx.storage.list<InteractionJob>({ prefix: JOB });
     const failures: unknown[] = [];
     for (const job of jobs.values()) {
-      await this.start(job).catch((error: unknown) => failures.push(error));
+      await this.start(job).catch((error: unknown) => {
+        failures.push(error);
+        discordRuntime(this.env).logger('job_start_failed', {
+          ...fields(job),
+          message: error instanceof Error ? error.message : String(error),
+        });
+      });
     }
     // The alarm is retried (with backoff) when it throws: what failed gets another turn.
     if (failures.length > 0) throw failures[0];

@@ -155,14 +155,15 @@ export class TaskFollower extends DurableObject<Env> {
   async addDiscordJob(job: InteractionJob): Promise<void> {
     const now = Date.now();
     const follow = this.#follows.begin(assertTaskId(job.taskId), now);
-    this.#jobs.add({ id: discordJobId(job), kind: discordJob.name, data: job }, now);
     const task = follow.task;
-    // A settled state too old to trust (a dead video link) is asked again, like a watcher's.
-    if (task && isTerminalStatus(task.status) && cacheSeconds(task, now) <= 0) {
-      this.#follows.requestRefresh(now);
-    } else {
-      this.#resume(now);
-    }
+    // A settled state too old to trust (a dead video link) is asked again, like a watcher's,
+    // and the job waits for that answer rather than act on the old one.
+    const stale =
+      task !== undefined && isTerminalStatus(task.status) && cacheSeconds(task, now) <= 0;
+    const data = stale ? { ...job, seenPollAt: follow.polledAt } : job;
+    this.#jobs.add({ id: discordJobId(job), kind: discordJob.name, data }, now);
+    if (stale) this.#follows.requestRefresh(now);
+    else this.#resume(now);
     this.#afterChange();
     await this.#arm();
   }
