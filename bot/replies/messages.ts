@@ -184,9 +184,14 @@ function edgeVideoLink(edgePublicURL: string, taskId: string): string {
  * The last edit an interaction token allows when nothing can post in the channel later (the
  * Worker without a bot token): where the video will be, so nothing is lost silently.
  */
-export function tokenEndingText(taskId: string, edgePublicURL: string | undefined): string {
-  const where = edgePublicURL
-    ? `once it is done, the video will be at ${edgeVideoLink(edgePublicURL, taskId)}`
+export function tokenEndingText(
+  taskId: string,
+  edgePublicURL: string | undefined,
+  shareUrl?: string,
+): string {
+  const link = shareUrl ?? (edgePublicURL && edgeVideoLink(edgePublicURL, taskId));
+  const where = link
+    ? `once it is done, the video will be at ${link}`
     : `once it is done, run \`/jimeng result task_id:${taskId}\` for the video`;
   return `I can no longer update this reply after 15 minutes: ${where}.`;
 }

@@ -3,8 +3,10 @@ import { createLogger, type Logger } from '../../bot/log.ts';
 import { createConcurrencyLimit, systemClock, TimeoutError } from '../../src/index.ts';
 import type { Env } from '../env.ts';
 import { type DiscordSettings, readSettings, type Settings } from '../settings.ts';
+import { MIN_SHARE_SECRET_LENGTH } from '../share-link.ts';
 import { sharedFlight } from '../shared-flight.ts';
 import { upstreamFor } from '../upstream.ts';
+import { sharePage } from '../watch/watch-links.ts';
 import { createDiscordRest, type DiscordRest } from './discord-rest.ts';
 import { createFetchTransport } from './fetch-transport.ts';
 import type { InteractionJob } from './interaction-job.ts';
@@ -55,6 +57,13 @@ export function discordRuntime(env: Env): DiscordRuntime {
   );
   // Task routes anyone can open: the only kind of link worth giving people in a channel.
   const open = settings.public && settings.apiKeys.length === 0;
+  // Share links need no key at all: with a secret long enough to sign them, they are the link.
+  const secret = settings.shareSecret;
+  const shareUrl =
+    secret && secret.length >= MIN_SHARE_SECRET_LENGTH
+      ? async (job: InteractionJob) =>
+          job.taskId ? sharePage(job.origin, secret, job.taskId) : undefined
+      : undefined;
   const runtime: DiscordRuntime = {
     settings,
     discord,
@@ -74,6 +83,7 @@ export function discordRuntime(env: Env): DiscordRuntime {
           downloads: createConcurrencyLimit(2),
         },
         shareVideo,
+        shareUrl,
         edgePublicURL: (job) => (open ? job.origin : undefined),
         ...storage,
       }),

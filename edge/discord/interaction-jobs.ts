@@ -13,6 +13,7 @@ import {
   tooLargeText,
 } from '../../bot/replies/messages.ts';
 import { type VideoMessageOptions, videoMessage } from '../../bot/replies/video-message.ts';
+import { watchButton } from '../../bot/replies/watch-button.ts';
 import type { Clock, Task, TaskStatus, TimeoutError } from '../../src/index.ts';
 import {
   ANSWER_GRACE_MS,
@@ -30,7 +31,7 @@ export interface InteractionJobsOptions {
   /** Whether anything can post in the channel once the token is gone (DISCORD_TOKEN is set). */
   canPostInChannel: boolean;
   /** Downloads (and one fresh query for a dead link), as the gateway bot does them. */
-  video: Omit<VideoMessageOptions, 'logger' | 'edgePublicURL'>;
+  video: Omit<VideoMessageOptions, 'logger' | 'edgePublicURL' | 'shareUrl'>;
   /**
    * Joins concurrent composings of the same message (the video of one task, for one upload
    * limit): a follower settles its jobs in parallel attempts, which then share one download.
@@ -38,6 +39,8 @@ export interface InteractionJobsOptions {
   shareVideo?:
     | ((key: string, compose: () => Promise<OutgoingMessage>) => Promise<OutgoingMessage>)
     | undefined;
+  /** The task's watch page, signed (EDGE_SHARE_SECRET): a button under the video, and its link. */
+  shareUrl?: ((job: InteractionJob) => Promise<string | undefined>) | undefined;
   /** The edge URL people can open without a key, for permanent video links; else undefined. */
   edgePublicURL(job: InteractionJob): string | undefined;
   save(job: InteractionJob): Promise<void>;
@@ -82,10 +85,11 @@ export function createInteractionJobs(options: InteractionJobsOptions): Interact
   const farewellDue = (job: InteractionJob, now: number) =>
     !canPostInChannel && now >= farewellAt(job);
 
-  const render = (job: InteractionJob, now: number, farewell: boolean) => {
+  const render = (job: InteractionJob, now: number, farewell: { shareUrl?: string } | false) => {
     let note: string | undefined;
-    if (farewell) note = tokenEndingText(job.taskId ?? '', options.edgePublicURL(job));
-    else if (canPostInChannel) {
+    if (farewell) {
+      note = tokenEndingText(job.taskId ?? '', options.edgePublicURL(job), farewell.shareUrl);
+    } else if (canPostInChannel) {
       const missing = missingPermissions(job, true);
       if (missing.length > 0) note = missingPermissionsText(job.taskId, missing);
     }
@@ -128,7 +132,7 @@ export function createInteractionJobs(options: InteractionJobsOptions): Interact
     // One download per upload limit, however many people wait for this video.
     const byLimit = new Map<string, InteractionJob[]>();
     for (const job of jobs) {
-      const key = `${job.attachmentSizeLimit} ${options.edgePublicURL(job) ?? ''}`;
+      const key = `${job.attachmentSizeLimit} ${job.origin}`;
       byLimit.set(key, [...(byLimit.get(key) ?? []), job]);
     }
     const messages = new Map<InteractionJob, OutgoingMessage>();
@@ -136,9 +140,11 @@ export function createInteractionJobs(options: InteractionJobsOptions): Interact
     for (const group of byLimit.values()) {
       const first = group[0] as InteractionJob;
       const edgePublicURL = options.edgePublicURL(first);
+      const shareUrl = options.shareUrl?.(first);
       const message = await shareVideo(
-        `${task.id} ${first.attachmentSizeLimit} ${edgePublicURL ?? ''}`,
-        () => videoMessage({ ...options.video, logger, edgePublicURL }, first, task, never),
+        `${task.id} ${first.attachmentSizeLimit} ${first.origin}`,
+        () =>
+          videoMessage({ ...options.video, logger, edgePublicURL, shareUrl }, first, task, never),
       );
       for (const job of group) messages.set(job, message);
     }
@@ -154,7 +160,8 @@ export function createInteractionJobs(options: InteractionJobsOptions): Interact
         job.phase === 'following' &&
         now >= job.createdAt + ANSWER_GRACE_MS &&
         deliverer.tokenUsable(job);
-      const farewell = farewellDue(job, now);
+      const farewell = usable &&
+        farewellDue(job, now) && { shareUrl: await options.shareUrl?.(job) };
       const text = usable ? render(job, now, farewell) : undefined;
       const due = text !== undefined && text !== job.shown?.text;
       if (!due || (job.shown && now < job.shown.at + progressIntervalMs)) {
@@ -200,15 +207,17 @@ export function createInteractionJobs(options: InteractionJobsOptions): Interact
     async settle(jobs, outcome) {
       const messages = 'done' in outcome ? await messagesFor(jobs, outcome.done) : undefined;
       const results = await Promise.allSettled(
-        jobs.map((job) => {
+        jobs.map(async (job) => {
           if ('done' in outcome && messages) {
             const task = outcome.done;
             const url = options.edgePublicURL(job);
+            const shareUrl = await options.shareUrl?.(job);
             const linkOnly = (why: LinkReason) => ({
               content:
                 why === 'too_large'
-                  ? tooLargeText(task, job.attachmentSizeLimit, url)
-                  : cannotAttachText(task, url),
+                  ? tooLargeText(task, job.attachmentSizeLimit, url, shareUrl)
+                  : cannotAttachText(task, url, shareUrl),
+              components: shareUrl ? watchButton(shareUrl) : undefined,
             });
             const message = messages.get(job) as OutgoingMessage;
             return deliver(job, message, linkOnly, outcome.seenAt);

@@ -13,9 +13,21 @@ import { useDiscordEdge } from './discord-harness.ts';
 import { TOKEN } from './edge-harness.ts';
 
 const h = useDiscordEdge({
-  // Open task routes: the links in messages are the Worker's own.
-  edge: { apiKeys: '', public: true, vars: { DISCORD_PROGRESS_INTERVAL_MS: '200' } },
+  // Open task routes, and share links: the links in messages are the Worker's own.
+  edge: {
+    apiKeys: '',
+    public: true,
+    vars: {
+      DISCORD_PROGRESS_INTERVAL_MS: '200',
+      EDGE_SHARE_SECRET: 'a-share-secret-long-enough-to-sign-links',
+    },
+  },
 });
+
+/** The "Watch and share" link button under a message, if any. */
+const watchButtonURL = (r: RecordedRequest) =>
+  (r.body as { components?: { components: { url?: string; label?: string }[] }[] }).components?.[0]
+    ?.components[0];
 
 let users = 0n;
 /** A user of their own for each command: the per-user cap is tested on its own. */
@@ -46,8 +58,8 @@ async function finalAnswer(init: InteractionInit, timeoutMs = 10_000) {
 // task life to show two statuses after the deferral's first second.
 describe.concurrent('/jimeng result over HTTP interactions, followed by the task’s TaskFollower', () => {
   it('defers as the HTTP answer, edits progress on change, then uploads the exact mp4 as <taskId>.mp4', async () => {
-    // Queued for its first 1.2 s, then generating: both after the first second.
-    const id = h.sim.addTask({ durationMs: 6_000, prompt: 'a lighthouse at dusk' });
+    // Queued for its first 1.6 s, then generating: both after the deferral's first second.
+    const id = h.sim.addTask({ durationMs: 8_000, prompt: 'a lighthouse at dusk' });
     const { answer, final } = await finalAnswer(result(id));
     expect(answer.ms).toBeLessThan(1_000);
     // The deferral came back in the HTTP response: no callback request was made.
@@ -65,6 +77,11 @@ describe.concurrent('/jimeng result over HTTP interactions, followed by the task
     expect(final.files.map((f) => f.name)).toEqual([`${id}.mp4`]);
     expect(final.files[0]?.bytes).toEqual(sampleVideo());
     expect(contentOf(final)).toBe(deliveredText(await task(id)));
+    // The watch page, as the gateway bot links it: a link button that opens without a key.
+    const button = watchButtonURL(final);
+    expect(button?.label).toBe('Watch and share');
+    expect(button?.url).toMatch(new RegExp(`^${h.edge.url}/v/${id}\\?sig=[\\w-]{43}$`));
+    expect((await fetch(button?.url ?? '')).status).toBe(200);
     // At most one edit per interval.
     const times = h.discord.requests.filter(edits(answer.token)).map((r) => r.at);
     for (let i = 1; i < times.length - 1; i++) {
@@ -87,18 +104,17 @@ describe.concurrent('/jimeng result over HTTP interactions, followed by the task
     });
   }
 
-  it('a video over the guild’s upload limit is posted as its links, never as a failed upload', async () => {
+  it('a video over the guild’s upload limit is posted as its watch page, never as a failed upload', async () => {
     const id = h.sim.addTask({ durationMs: 0 });
     const limit = sampleVideo().byteLength - 1;
     const { final } = await finalAnswer({ ...result(id), attachmentSizeLimit: limit });
     expect(final.files).toEqual([]);
-    // The provider signs a new link on every query: the lines are compared, not the links.
-    const [head, provider, permanent] = contentOf(final).split('\n');
-    const [wantHead, , wantPermanent] = tooLargeText(await task(id), limit, h.edge.url).split('\n');
-    expect(head).toBe(wantHead);
-    expect(provider).toMatch(/^Download it here \(the provider's link stops working <t:\d+:R>/);
-    expect(permanent).toBe(wantPermanent);
-    expect(permanent).toBe(`A link that keeps working: ${h.edge.url}/task/${id}/video`);
+    const share = watchButtonURL(final)?.url ?? '';
+    expect(share).toContain(`${h.edge.url}/v/${id}?sig=`);
+    expect(contentOf(final)).toBe(tooLargeText(await task(id), limit, h.edge.url, share));
+    expect(contentOf(final)).toContain(
+      `Watch and share it here (the link keeps working): ${share}`,
+    );
     expect(h.discord.requests.filter(edits('')).every((r) => r.status !== 413)).toBe(true);
   });
 
