@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jimengCommand } from '../../bot/commands/jimeng-command.ts';
+import { runRegister } from '../bot/run-register.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.ts';
 import { useDiscordEdge } from './discord-harness.ts';
 
-const run = promisify(execFile);
-const NODE = join(process.cwd(), 'node_modules/.bin/node');
 const h = useDiscordEdge();
 
 let other: FakeDiscord | undefined;
@@ -16,25 +12,7 @@ afterEach(async () => {
   other = undefined;
 });
 
-/** `bot/register.ts` with these arguments against a fake Discord; its exit code, never a throw. */
-async function register(discord: FakeDiscord, args: string[]) {
-  const env = {
-    PATH: process.env.PATH ?? '',
-    DISCORD_TOKEN: discord.token,
-    DISCORD_API_URL: discord.apiURL,
-  };
-  try {
-    const { stdout, stderr } = await run(NODE, ['bot/register.ts', ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const {
-      code,
-      stdout = '',
-      stderr = '',
-    } = error as { code: number; stdout?: string; stderr?: string };
-    return { code, stdout, stderr };
-  }
-}
+const register = (discord: FakeDiscord, args: string[]) => runRegister(discord, { args });
 
 describe('npm run bot:register -- --interactions-url', () => {
   it('registers the one definition both bots use, then sets the Worker as the endpoint once Discord has checked it', async () => {
