@@ -7,7 +7,8 @@ import {
   type Job,
 } from '../jobs/job.ts';
 import type { CommandContext } from './context.ts';
-import { jimengCommand, readCreate, readResult, unknownSubcommandText } from './jimeng-command.ts';
+import { jimengCommand } from './jimeng-command.ts';
+import { readCreate, readResult, unknownSubcommandText } from './jimeng-input.ts';
 
 /** The definition both bots share (plain JSON): what `bot:register` registers. */
 export const data = jimengCommand;

@@ -12,9 +12,9 @@ import { failureText, invalidOptionText } from '../../bot/replies/messages.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
 import type { DiscordSettings } from '../settings.ts';
+import { type JimengInput, readJimengInput } from './command-input.ts';
 import { discordRuntime } from './discord-runtime.ts';
 import type { InteractionJob } from './interaction-job.ts';
-import { type JimengInput, readJimengInput } from './jimeng-input.ts';
 
 /** A reply only the user sees (flag 64, ephemeral): how refusals are said. */
 export const privately = (content: string) =>

@@ -7,7 +7,7 @@ import {
   readCreate,
   readResult,
   unknownSubcommandText,
-} from '../../bot/commands/jimeng-command.ts';
+} from '../../bot/commands/jimeng-input.ts';
 import type { CreateRequest } from '../../bot/jobs/job.ts';
 
 /** What a `/jimeng` command asks for, or the private answer that refuses it before any call. */
@@ -18,7 +18,7 @@ export type JimengInput =
 
 /**
  * Reads `/jimeng result` and `/jimeng create` from the interaction's data as Discord sends it,
- * with the rules the gateway bot applies (`jimeng-command.ts`).
+ * with the rules the gateway bot applies (`bot/commands/jimeng-input.ts`).
  */
 export function readJimengInput(data: APIChatInputApplicationCommandInteractionData): JimengInput {
   const sub = data.options?.find((option) => option.type === 1);
