@@ -11,7 +11,7 @@ import { DEFAULT_ATTACHMENT_SIZE_LIMIT, INTERACTION_TOKEN_TTL_MS } from '../../b
 import { failureText, invalidOptionText } from '../../bot/replies/messages.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
-import type { DiscordSettings } from '../settings.ts';
+import { type DiscordSettings, MAX_VIDEO_BYTES } from '../settings.ts';
 import { type JimengInput, readJimengInput } from './command-input.ts';
 import { discordRuntime } from './discord-runtime.ts';
 import type { InteractionJob } from './interaction-job.ts';
@@ -112,7 +112,12 @@ function newJob(
     interactionToken: interaction.token,
     tokenExpiresAt: now + INTERACTION_TOKEN_TTL_MS,
     appPermissions: interaction.app_permissions ?? null,
-    attachmentSizeLimit: interaction.attachment_size_limit || DEFAULT_ATTACHMENT_SIZE_LIMIT,
+    // A boosted guild takes up to 500 MiB; an isolate holds 128 MB: past the edge's own cap, a
+    // video goes as its link like any other too large for the guild.
+    attachmentSizeLimit: Math.min(
+      interaction.attachment_size_limit || DEFAULT_ATTACHMENT_SIZE_LIMIT,
+      MAX_VIDEO_BYTES,
+    ),
     createdAt: now,
     requestId: null,
     origin,

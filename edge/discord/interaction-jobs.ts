@@ -57,8 +57,6 @@ export type Outcome = { done: Task; seenAt?: number | undefined } | { error: unk
 export interface InteractionJobs {
   /** News of the task (or none): edits the reply when its text changed and the interval allows. */
   update(job: InteractionJob, status?: TaskStatus | null): Promise<void>;
-  /** When this job next needs a turn even if the task has no news; Infinity for never. */
-  dueAt(job: InteractionJob): number;
   /** Whether the job has followed its task for as long as it may. */
   timedOut(job: InteractionJob): boolean;
   /**
@@ -182,22 +180,6 @@ export function createInteractionJobs(options: InteractionJobsOptions): Interact
         });
       }
       await save(job);
-    },
-
-    dueAt(job) {
-      if (job.phase !== 'following') return clock.now();
-      const times = [job.followUntil];
-      if (deliverer.tokenUsable(job)) {
-        if (!canPostInChannel && !job.farewell) times.push(farewellAt(job));
-        // A new status is shown as soon as the interval allows; the elapsed time moves with
-        // the task's polls, which wake the follower anyway.
-        if (!job.shown || job.shown.status !== job.status) {
-          times.push(
-            Math.max(job.createdAt + ANSWER_GRACE_MS, (job.shown?.at ?? 0) + progressIntervalMs),
-          );
-        }
-      }
-      return Math.min(...times);
     },
 
     timedOut: (job) => job.phase === 'following' && clock.now() >= job.followUntil,
