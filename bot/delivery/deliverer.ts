@@ -76,6 +76,9 @@ export interface Deliverer {
   deliver(job: Job, message: OutgoingMessage): Promise<Delivery>;
 }
 
+/** A token is left alone this long before it dies, so an upload never straddles its end. */
+export const TOKEN_MARGIN_MS = 60 * 1000;
+
 export interface DelivererOptions {
   transport: DiscordTransport;
   clock: Clock;
@@ -97,7 +100,7 @@ export interface DelivererOptions {
 export function createDeliverer(options: DelivererOptions): Deliverer {
   const { transport, clock, logger } = options;
   const limit = options.limit ?? createConcurrencyLimit(32);
-  const margin = options.tokenMarginMs ?? 60_000;
+  const margin = options.tokenMarginMs ?? TOKEN_MARGIN_MS;
 
   const tokenUsable = (job: Job) => !job.tokenDead && clock.now() < job.tokenExpiresAt - margin;
 

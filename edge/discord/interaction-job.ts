@@ -13,17 +13,16 @@ export interface InteractionJob extends Job {
   followUntil: number;
   /** The task's last status seen. */
   status: TaskStatus | null;
-  /** The progress text last shown, the status it showed, and when: edits go on change only. */
-  shown?: { text: string; status: TaskStatus | null; at: number } | undefined;
-  /** Set once the last edit before the token dies has said where the video will be. */
-  farewell?: boolean | undefined;
+  /** The progress text last shown, and when: edits go on change only, an interval apart. */
+  shown?: { text: string; at: number } | undefined;
   /** When the follower's answer this job last acted on came: news is a newer one. */
   seenPollAt?: number | undefined;
 }
 
-/** The token is left alone this long before it dies, so an upload never straddles its end. */
-export const TOKEN_MARGIN_MS = 60 * 1000;
-/** Without a bot token, the reply says where the video will be this long before that. */
+/**
+ * Without a bot token, the reply says where the video will be this long before the deliverer
+ * stops using the token (`TOKEN_MARGIN_MS` before it dies).
+ */
 export const FAREWELL_LEAD_MS = 2 * 60 * 1000;
 /**
  * The deferral travels back to Discord in the HTTP response, after the follower has the job:

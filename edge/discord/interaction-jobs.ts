@@ -1,5 +1,9 @@
 import { missingPermissions } from '../../bot/delivery/channel-permissions.ts';
-import type { Deliverer, OutgoingMessage } from '../../bot/delivery/deliverer.ts';
+import {
+  type Deliverer,
+  type OutgoingMessage,
+  TOKEN_MARGIN_MS,
+} from '../../bot/delivery/deliverer.ts';
 import { type LinkReason, postFinal } from '../../bot/delivery/final-post.ts';
 import { jobLogFields as fields } from '../../bot/jobs/job.ts';
 import { stoppedWaitingError } from '../../bot/jobs/wait-within.ts';
@@ -15,12 +19,7 @@ import {
 import { type VideoMessageOptions, videoMessage } from '../../bot/replies/video-message.ts';
 import { watchButton } from '../../bot/replies/watch-button.ts';
 import type { Clock, Task, TaskStatus, TimeoutError } from '../../src/index.ts';
-import {
-  ANSWER_GRACE_MS,
-  FAREWELL_LEAD_MS,
-  type InteractionJob,
-  TOKEN_MARGIN_MS,
-} from './interaction-job.ts';
+import { ANSWER_GRACE_MS, FAREWELL_LEAD_MS, type InteractionJob } from './interaction-job.ts';
 
 export interface InteractionJobsOptions {
   deliverer: Deliverer;
@@ -167,13 +166,10 @@ export function createInteractionJobs(options: InteractionJobsOptions): Interact
         return;
       }
       try {
-        if (await deliverer.editReply(job, text)) {
-          job.shown = { text, status: job.status, at: now };
-          if (farewell) job.farewell = true;
-        }
+        if (await deliverer.editReply(job, text)) job.shown = { text, at: now };
       } catch (error) {
         // Not worth a retry storm: the next turn after the interval tries again.
-        job.shown = { text: job.shown?.text ?? '', status: job.shown?.status ?? null, at: now };
+        job.shown = { text: job.shown?.text ?? '', at: now };
         logger('progress_edit_failed', {
           ...fields(job),
           message: error instanceof Error ? error.message : String(error),

@@ -186,7 +186,6 @@ describe('progress edits of @original', () => {
     const last = content(edits(calls()).at(-1));
     expect(last).toContain(tokenEndingText(job.taskId ?? '', ORIGIN));
     expect(last).toContain(`${ORIGIN}/task/${job.taskId}/video`);
-    expect(job.farewell).toBe(true);
   });
 
   it('a 429 is waited out for its retry_after, then the edit goes through', async () => {
