@@ -2,6 +2,7 @@ import type { Task } from '../../src/index.ts';
 import type { Env } from '../env.ts';
 import type { Settings } from '../settings.ts';
 import type { Upstream } from '../upstream.ts';
+import type { WireError } from './follower-update.ts';
 import type { Job } from './job-store.ts';
 
 /** What a follower knows, as its jobs see it. */
@@ -9,6 +10,10 @@ export interface FollowerView {
   taskId: string;
   /** The latest snapshot, if any query has answered yet. */
   task: Task | undefined;
+  /** Why the latest query failed; undefined once one answers again. */
+  error: WireError | undefined;
+  /** When the latest query answered (or failed): a new value is news. */
+  polledAt: number | undefined;
   /** Whether the video is in R2 (the archive job finished). */
   archived: boolean;
   /** Jobs of `kind` not finished yet. */

@@ -7,6 +7,8 @@ import {
   type Task,
 } from '../../src/index.ts';
 import { cacheSeconds } from '../cache-policy.ts';
+import { discordJob, discordJobId } from '../discord/discord-job.ts';
+import type { InteractionJob } from '../discord/interaction-job.ts';
 import { type EdgeTask, edgeTask } from '../edge-task.ts';
 import type { Env } from '../env.ts';
 import { readSettings, type Settings } from '../settings.ts';
@@ -145,6 +147,27 @@ export class TaskFollower extends DurableObject<Env> {
     return result;
   }
 
+  /**
+   * A Discord command following this task (`/jimeng result`, or a `/jimeng create` once
+   * submitted): kept as a durable job, its reply driven by this follower's polls. Adding the
+   * same interaction twice adds nothing.
+   */
+  async addDiscordJob(job: InteractionJob): Promise<void> {
+    const now = Date.now();
+    const follow = this.#follows.begin(assertTaskId(job.taskId), now);
+    const task = follow.task;
+    // A settled state too old to trust (a dead video link) is asked again, like a watcher's,
+    // and the job waits for that answer rather than act on the old one.
+    const stale =
+      task !== undefined && isTerminalStatus(task.status) && cacheSeconds(task, now) <= 0;
+    const data = stale ? { ...job, seenPollAt: follow.polledAt } : job;
+    this.#jobs.add({ id: discordJobId(job), kind: discordJob.name, data }, now);
+    if (stale) this.#follows.requestRefresh(now);
+    else this.#resume(now);
+    this.#afterChange();
+    await this.#arm();
+  }
+
   /** A done task that plain `GET` saw without an R2 copy: kept like any other. */
   async adopt(task: Task): Promise<void> {
     if (!this.env.VIDEOS || task.status !== 'done') return;
@@ -212,6 +235,8 @@ export class TaskFollower extends DurableObject<Env> {
     return {
       taskId: follow?.taskId ?? '',
       task: follow?.task,
+      error: follow?.error,
+      polledAt: follow?.polledAt,
       archived: this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done',
       pending: (kind) => this.#jobs.pending(kind),
     };

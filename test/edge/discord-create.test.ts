@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { submitUncertainText } from '../../bot/replies/messages.ts';
+import type { RecordedRequest } from '../fakes/discord/index.ts';
+import { useDiscordEdge } from './discord-harness.ts';
+import { TOKEN } from './edge-harness.ts';
+
+const h = useDiscordEdge();
+
+const createCommand = (prompt: string, userId?: string) => ({
+  commandName: 'jimeng',
+  subcommand: 'create',
+  options: [{ name: 'prompt', type: 3, value: prompt }],
+  ...(userId ? { userId } : {}),
+});
+const finalEdit = (token: string) => (r: RecordedRequest) =>
+  r.method === 'PATCH' && r.path.includes(token) && r.path.endsWith('/messages/@original');
+const contentOf = (r: RecordedRequest) => String((r.body as { content?: unknown }).content ?? '');
+const submits = () => h.sim.requests.filter((r) => r.method === 'POST');
+
+describe('/jimeng create over HTTP interactions', () => {
+  it('a prompt refused by moderation at submit is told in words, and not submitted again', async () => {
+    const before = submits().length;
+    h.sim.fault({ route: 'create', kind: 'code', code: 50412 });
+    const answer = await h.discord.postInteraction(createCommand('a forbidden thing'), {
+      endpoint: h.endpoint,
+    });
+    expect(answer.body).toEqual({ type: 5 });
+    const edit = await h.discord.waitFor(finalEdit(answer.token));
+    expect(contentOf(edit)).toMatch(
+      /^🚫 Your video was refused by the provider: the prompt failed moderation\./,
+    );
+    expect(submits().length - before).toBe(1);
+  });
+
+  it('a submit the provider never answers is sent once: the reply says it may have landed', async () => {
+    const before = submits().length;
+    h.sim.fault({ route: 'create', kind: 'hang' });
+    const answer = await h.discord.postInteraction(createCommand('a slow thing'), {
+      endpoint: h.endpoint,
+    });
+    expect(answer.body).toEqual({ type: 5 });
+    const edit = await h.discord.waitFor(finalEdit(answer.token), 10_000);
+    expect(contentOf(edit)).toBe(submitUncertainText({}));
+    expect(submits().length - before).toBe(1);
+  });
+});
+
+describe('secrets', () => {
+  it('no interaction token, bot token or provider token in any log line', () => {
+    const logs = h.logs.join('\n');
+    expect(logs).toContain('event=job_failed');
+    expect(logs).not.toMatch(/fake-interaction-/);
+    expect(logs).not.toContain(h.discord.token);
+    expect(logs).not.toContain(TOKEN);
+  });
+});

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { useDiscordEdge } from './discord-harness.ts';
+import { useEdge } from './edge-harness.ts';
+
+const h = useDiscordEdge();
+const withoutKey = useEdge();
+
+const post = (body: string, headers: Record<string, string>) =>
+  fetch(h.endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+
+const seconds = (ms: number) => String(Math.floor(ms / 1000));
+
+describe('POST /discord/interactions: the signature', () => {
+  it('answers a signed PING with { type: 1 }', async () => {
+    const pong = await h.discord.ping({ endpoint: h.endpoint });
+    expect(pong.status).toBe(200);
+    expect(pong.body).toEqual({ type: 1 });
+  });
+
+  it('refuses a PING with a wrong signature (401), as Discord checks when the URL is saved', async () => {
+    const forged = await h.discord.ping({ endpoint: h.endpoint, signature: 'ab'.repeat(64) });
+    expect(forged.status).toBe(401);
+  });
+
+  it('401 without the signature headers', async () => {
+    const noSignature = await h.discord.ping({ endpoint: h.endpoint, signature: null });
+    expect(noSignature.status).toBe(401);
+    const noTimestamp = await h.discord.ping({ endpoint: h.endpoint, timestamp: null });
+    expect(noTimestamp.status).toBe(401);
+  });
+
+  it('401 for a signature over another body: one byte changed', async () => {
+    const timestamp = seconds(Date.now());
+    const signed = '{"type":1,"id":"1"}';
+    const response = await post('{"type":1,"id":"2"}', {
+      'x-signature-ed25519': h.discord.sign(timestamp, signed),
+      'x-signature-timestamp': timestamp,
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it('401 for a well-signed request more than 5 minutes old or ahead: a replay', async () => {
+    for (const at of [Date.now() - 6 * 60_000, Date.now() + 6 * 60_000]) {
+      const stale = await h.discord.ping({ endpoint: h.endpoint, timestamp: seconds(at) });
+      expect(stale.status).toBe(401);
+    }
+    const recent = await h.discord.ping({
+      endpoint: h.endpoint,
+      timestamp: seconds(Date.now() - 4 * 60_000),
+    });
+    expect(recent.status).toBe(200);
+  });
+
+  it('checks the signature before parsing: a forged body that is not JSON is a 401, not a 400', async () => {
+    const timestamp = seconds(Date.now());
+    const forged = await post('{not json', {
+      'x-signature-ed25519': '00'.repeat(64),
+      'x-signature-timestamp': timestamp,
+    });
+    expect(forged.status).toBe(401);
+    const signed = await post('{not json', {
+      'x-signature-ed25519': h.discord.sign(timestamp, '{not json'),
+      'x-signature-timestamp': timestamp,
+    });
+    expect(signed.status).toBe(400);
+  });
+
+  it('is a 404 on a Worker without DISCORD_PUBLIC_KEY', async () => {
+    const response = await withoutKey.call('/discord/interactions', {
+      method: 'POST',
+      body: '{"type":1}',
+    });
+    expect(response.status).toBe(404);
+  });
+});
+
+describe('POST /discord/interactions: bad input is refused privately, with no call to the provider', () => {
+  const privateAnswer = (body: unknown) => {
+    const answer = body as { type: number; data: { content: string; flags: number } };
+    expect(answer.type).toBe(4);
+    expect(answer.data.flags & 64).toBe(64);
+    return answer.data.content;
+  };
+
+  it('a malformed task id', async () => {
+    const before = h.sim.requests.length;
+    const answer = await h.discord.postInteraction(
+      {
+        commandName: 'jimeng',
+        subcommand: 'result',
+        options: [{ name: 'task_id', type: 3, value: '12 34' }],
+      },
+      { endpoint: h.endpoint },
+    );
+    expect(answer.status).toBe(200);
+    expect(privateAnswer(answer.body)).toMatch(/^⚠️ `12 34` is not a task id \(.+\)/);
+    expect(h.sim.requests.length).toBe(before);
+  });
+
+  it('an attachment that is not an image', async () => {
+    const before = h.sim.requests.length;
+    const answer = await h.discord.postInteraction(
+      {
+        commandName: 'jimeng',
+        subcommand: 'create',
+        options: [
+          { name: 'prompt', type: 3, value: 'a cat' },
+          { name: 'image', type: 11, value: '900' },
+        ],
+        attachments: [
+          {
+            id: '900',
+            filename: 'notes.pdf',
+            url: 'https://cdn.example/notes.pdf',
+            contentType: 'application/pdf',
+            size: 1000,
+          },
+        ],
+      },
+      { endpoint: h.endpoint },
+    );
+    expect(privateAnswer(answer.body)).toBe(
+      '⚠️ `notes.pdf` is not an image: attach a PNG, JPEG or WebP.',
+    );
+    expect(h.sim.requests.length).toBe(before);
+  });
+
+  it('9:21 without an image', async () => {
+    const before = h.sim.requests.length;
+    const answer = await h.discord.postInteraction(
+      {
+        commandName: 'jimeng',
+        subcommand: 'create',
+        options: [
+          { name: 'prompt', type: 3, value: 'tall' },
+          { name: 'aspect_ratio', type: 3, value: '9:21' },
+        ],
+      },
+      { endpoint: h.endpoint },
+    );
+    expect(privateAnswer(answer.body)).toContain('9:21');
+    expect(h.sim.requests.length).toBe(before);
+  });
+});
