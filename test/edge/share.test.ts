@@ -66,12 +66,16 @@ describe('a share link grants its own task alone', () => {
     const id = edge.sim.addTask({ durationMs: 0 });
     const other = edge.sim.addTask({ durationMs: 0 });
     const sig = expectedSig(id);
-    const tampered = `${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`;
+    const tampered = `${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`;
+    // The same 32 bytes spelt another way: the last character's two unused bits set.
+    const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const respelt = `${sig.slice(0, -1)}${base64url[base64url.indexOf(sig.at(-1) ?? '') + 1]}`;
     const queries = [
       '',
       '?sig=',
       `?sig=${sig.slice(0, 20)}`,
       `?sig=${tampered}`,
+      `?sig=${respelt}`,
       `?sig=${expectedSig(other)}`,
       `?sig=${sig}%3D`,
     ];
