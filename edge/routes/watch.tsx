@@ -88,7 +88,7 @@ function renderPage(
  * provider's body or link.
  */
 export const watchRoute = new Hono<AppEnv>()
-  .get('/:id', rateLimit(), pageHeaders, async (c) => {
+  .get('/:id', rateLimit({ byIP: true }), pageHeaders, async (c) => {
     const id = await sharedTaskId(c);
     if (!id) return renderPage(c, watchView(c.req.param('id'), 'no_link'), 404);
     const sig = c.req.query('sig') as string;
@@ -100,7 +100,7 @@ export const watchRoute = new Hono<AppEnv>()
       return renderPage(c, view, status, sig);
     }
   })
-  .get('/:id/events', rateLimit(), async (c) => {
+  .get('/:id/events', rateLimit({ byIP: true }), async (c) => {
     const id = await sharedTaskId(c);
     if (!id) return c.notFound();
     return taskEvents(c, id, { render: (task) => JSON.stringify(viewOfTask(task)) });
