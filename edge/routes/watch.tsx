@@ -85,7 +85,7 @@ function renderPage(
  * `/v/:id?sig=…`: the watch page, its live stream and its video, for whoever holds the link.
  * The stream and the video are `/task/:id/events` and `/task/:id/video` themselves, behind
  * the signature instead of a key; the stream sends the page's view of the task, never the
- * provider's body or link.
+ * provider's body or link, and without R2 the video is relayed, never redirected to that link.
  */
 export const watchRoute = new Hono<AppEnv>()
   .get('/:id', rateLimit({ byIP: true }), pageHeaders, async (c) => {
@@ -108,7 +108,7 @@ export const watchRoute = new Hono<AppEnv>()
   .get('/:id/video', async (c) => {
     const id = await sharedTaskId(c);
     if (!id) return c.notFound();
-    const response = await taskVideo(c, id);
+    const response = await taskVideo(c, id, { relay: true });
     if (c.req.query('download') === '1') {
       response.headers.set('content-disposition', `attachment; filename="${id}.mp4"`);
     }

@@ -9,17 +9,18 @@ import { TOKEN, useEdge } from './edge-harness.ts';
 import { shareLink, WATCH_VARS } from './watch-harness.ts';
 
 const edge = useEdge({ vars: WATCH_VARS }, { durationMs: 300 });
+const unkept = useEdge({ videos: false, vars: WATCH_VARS });
 const chromium = useChromium('watch-page');
 
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 800 };
 
 /** What a page did that it must not: ask another origin, break its own CSP, throw. */
-function watchForMisdeeds(page: Page) {
+function watchForMisdeeds(page: Page, origin = edge.edge.url) {
   const misdeeds: string[] = [];
   page.on('request', (request) => {
     const url = request.url();
-    if (!url.startsWith(`${edge.edge.url}/`) && !url.startsWith('data:')) {
+    if (!url.startsWith(`${origin}/`) && !url.startsWith('data:')) {
       misdeeds.push(`request to ${url}`);
     }
   });
@@ -164,6 +165,20 @@ describe('the watch page in Chromium', () => {
         await page.close();
       }
     }
+  });
+
+  it('an edge without R2 plays the video too, asking no other site', async () => {
+    const id = unkept.sim.addTask({ durationMs: 0 });
+    const link = await shareLink(unkept, id);
+    const page = await chromium.open(DESKTOP);
+    const misdeeds = watchForMisdeeds(page, unkept.edge.url);
+    await page.goto(link.href);
+    await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 2, {
+      timeout: 10_000,
+    });
+    expect(await page.$eval('video', (video) => video.duration)).toBeGreaterThan(0);
+    expect(misdeeds).toEqual([]);
+    await page.close();
   });
 
   it('a wrong sig shows a 404 page', async () => {

@@ -6,6 +6,7 @@ import { SHARE_SECRET, shareLink, under, WATCH_VARS } from './watch-harness.ts';
 
 const edge = useEdge({ vars: WATCH_VARS }, { durationMs: 300 });
 const unkept = useEdge({ videos: false, vars: WATCH_VARS }, { urlTtlMs: -60_000 });
+const relayed = useEdge({ videos: false, vars: WATCH_VARS });
 
 /** The content of `<meta property|name="key">`, entities decoded. */
 function meta(html: string, key: string): string | undefined {
@@ -216,6 +217,32 @@ describe('/v/:id/video and /v/:id/events', () => {
     const download = await edge.call(under(link, '/video', '&download=1'));
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${id}.mp4"`);
     expect(new Uint8Array(await download.arrayBuffer())).toEqual(sampleVideo());
+  });
+
+  it('without R2 the video still comes from the edge, never by a redirect to the provider: the page’s CSP allows no other site', async () => {
+    const id = relayed.sim.addTask({ durationMs: 0 });
+    const link = await shareLink(relayed, id);
+    const whole = await relayed.call(under(link, '/video'));
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('location')).toBeNull();
+    expect(whole.headers.get('content-type')).toBe('video/mp4');
+    expect(new Uint8Array(await whole.arrayBuffer())).toEqual(sampleVideo());
+    const part = await relayed.call(under(link, '/video'), { headers: { range: 'bytes=10-19' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 10-19/${sampleVideo().byteLength}`);
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(sampleVideo().slice(10, 20));
+    const download = await relayed.call(under(link, '/video', '&download=1'));
+    expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${id}.mp4"`);
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(sampleVideo());
+    for (const text of relayed.seen) expectNothingSecret(text);
+  });
+
+  it('without R2, a link that died since the page was made: 410 video_expired', async () => {
+    const id = unkept.sim.addTask({ durationMs: 0 });
+    const link = await shareLink(unkept, id);
+    const response = await unkept.call(under(link, '/video'));
+    expect(response.status).toBe(410);
+    expect((await response.json()).error.code).toBe('video_expired');
   });
 
   it('the stream: the page’s words for each status, then done; never the provider’s body or link', async () => {
