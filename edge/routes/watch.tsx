@@ -9,9 +9,11 @@ import { isShareSignature } from '../share-link.ts';
 import { taskEvents } from '../task-events.ts';
 import { loadTask } from '../task-source.ts';
 import { storedVideoInfo } from '../video-store.ts';
+import type { WatchClock } from '../watch/watch-clock.ts';
 import { watchLinks } from '../watch/watch-links.ts';
 import { WatchPage } from '../watch/watch-page.tsx';
 import {
+  isRunning,
   pageStatus,
   viewOfError,
   viewOfTask,
@@ -68,16 +70,35 @@ async function viewOfSharedTask(c: Context<AppEnv>, id: string): Promise<WatchVi
   return viewOfTask(task);
 }
 
-function renderPage(
+/**
+ * How long a running task has been going, as far as its follower knows (its submit here, or
+ * when it was first followed); from now when nobody has followed it yet.
+ */
+async function clockOf(c: Context<AppEnv>, id: string): Promise<WatchClock> {
+  const followers = c.env.FOLLOWERS;
+  const since = await followers
+    ?.get(followers.idFromName(id))
+    .since()
+    .catch(() => undefined);
+  if (!since) return { elapsedMs: 0, from: 'first_seen' };
+  return {
+    elapsedMs: Math.max(0, Date.now() - since.at),
+    from: since.submitted ? 'submit' : 'first_seen',
+  };
+}
+
+async function renderPage(
   c: Context<AppEnv>,
   view: WatchView,
   status: ContentfulStatusCode,
   sig?: string,
 ) {
   const links = sig === undefined ? undefined : watchLinks(new URL(c.req.url).origin, view.id, sig);
+  const clock = links && isRunning(view.state) ? await clockOf(c, view.id) : undefined;
   // A running task's page (and its unfurl) changes; a finished one does not for a while.
   c.header('cache-control', view.state === 'done' ? 'private, max-age=300' : 'no-store');
-  const page = <WatchPage view={view} links={links} nonce={c.get('secureHeadersNonce') ?? ''} />;
+  const nonce = c.get('secureHeadersNonce') ?? '';
+  const page = <WatchPage view={view} links={links} nonce={nonce} clock={clock} />;
   return c.html(html`<!doctype html>${page}`, status);
 }
 

@@ -5,11 +5,12 @@ import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.ts';
 import { useChromium } from './chromium.ts';
-import { TOKEN, useEdge } from './edge-harness.ts';
+import { auth, sleep, TOKEN, useEdge } from './edge-harness.ts';
 import { shareLink, WATCH_VARS } from './watch-harness.ts';
 
 const edge = useEdge({ vars: WATCH_VARS }, { durationMs: 300 });
-const unkept = useEdge({ videos: false, vars: WATCH_VARS });
+// Without R2; the tasks submitted through it run for a minute.
+const unkept = useEdge({ videos: false, vars: WATCH_VARS }, { durationMs: 60_000 });
 const chromium = useChromium('watch-page');
 
 const PHONE = { width: 360, height: 740 };
@@ -178,6 +179,29 @@ describe('the watch page in Chromium', () => {
     });
     expect(await page.$eval('video', (video) => video.duration)).toBeGreaterThan(0);
     expect(misdeeds).toEqual([]);
+    await page.close();
+  });
+
+  it('a running page’s clock goes on from the task’s submit, not from the page’s load', async () => {
+    const created = await unkept.call('/tasks', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'A kite over a beach' }),
+    });
+    const { taskId } = await created.json();
+    await sleep(1_100);
+    const page = await chromium.open(PHONE);
+    await page.goto((await shareLink(unkept, taskId)).href);
+    expect(await text(page, '#elapsed')).toMatch(/^0:0[1-9] since submitted$/);
+    const first = await text(page, '#clock');
+    // And it goes on, a second at a time.
+    await page.waitForFunction(
+      (was) => document.getElementById('clock')?.textContent !== was,
+      {
+        timeout: 3_000,
+      },
+      first,
+    );
     await page.close();
   });
 
