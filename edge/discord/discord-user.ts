@@ -9,6 +9,7 @@ import { upstreamFor } from '../upstream.ts';
 import { discordRuntime, type JobStorage } from './discord-runtime.ts';
 import { followInFollower } from './follower-link.ts';
 import type { InteractionJob } from './interaction-job.ts';
+import { MAX_SIGNATURE_AGE_MS } from './verify-interaction.ts';
 
 /** A job counted against its user's cap, until it is over or `until` has passed. */
 export interface HeldClaim extends Claim {
@@ -19,6 +20,13 @@ export type Admission = { ok: true } | { ok: false; text: string };
 
 const CLAIM = 'claim:';
 const JOB = 'job:';
+const SEEN = 'seen:';
+/**
+ * An interaction's id is kept this long after its job was admitted: its signed request passes
+ * the signature check for 5 minutes either side of its timestamp, and sent again in that time
+ * (a replay) it must not start a second job, which for a `create` is a second billed submit.
+ */
+const SEEN_MS = 2 * MAX_SIGNATURE_AGE_MS;
 
 /**
  * One per Discord user (`idFromName(userId)`): their active jobs under the per-user cap, which
@@ -32,9 +40,15 @@ export class DiscordUser extends DurableObject<Env> {
   async admit(claim: HeldClaim, max: number, job: InteractionJob): Promise<Admission> {
     const jobId = job.id;
     const now = Date.now();
+    const seen = await this.ctx.storage.list<number>({ prefix: SEEN });
     const stored = await this.ctx.storage.list<HeldClaim>({ prefix: CLAIM });
-    const expired = [...stored].filter(([, held]) => held.until <= now).map(([key]) => key);
+    const expired = [
+      ...[...stored].filter(([, held]) => held.until <= now).map(([key]) => key),
+      ...[...seen].filter(([, until]) => until <= now).map(([key]) => key),
+    ];
     if (expired.length > 0) await this.ctx.storage.delete(expired);
+    // This interaction has its job already: the answer is the same, and nothing starts twice.
+    if ((seen.get(SEEN + jobId) ?? 0) > now) return { ok: true };
     const held = [...stored.values()].filter((h) => h.until > now);
     const admission = admissionFor(held, claim, max);
     if (!admission.ok) {
@@ -48,7 +62,11 @@ export class DiscordUser extends DurableObject<Env> {
       }
       return admission;
     }
-    await this.ctx.storage.put({ [CLAIM + jobId]: claim, [JOB + jobId]: job });
+    await this.ctx.storage.put({
+      [CLAIM + jobId]: claim,
+      [JOB + jobId]: job,
+      [SEEN + jobId]: now + SEEN_MS,
+    });
     // A whole millisecond strictly later than now: see the follower's #arm.
     await this.ctx.storage.setAlarm(Date.now() + 1);
     return { ok: true };

@@ -14,7 +14,7 @@ import type { Env } from '../env.ts';
 import { readSettings, type Settings } from '../settings.ts';
 import { type Upstream, upstreamFor } from '../upstream.ts';
 import { ARCHIVE_JOB_ID, archiveJob } from './archive-job.ts';
-import { FOLLOW_SCHEMA, type Follow, FollowStore } from './follow-store.ts';
+import { type Follow, FollowStore, migrateFollow } from './follow-store.ts';
 import { type FollowerUpdate, toWireError } from './follower-update.ts';
 import type { FollowerView, JobOutcome } from './job-kind.ts';
 import { jobKinds } from './job-kinds.ts';
@@ -106,17 +106,20 @@ export class TaskFollower extends DurableObject<Env> {
   }
 
   /**
-   * A task just submitted through the edge: followed to its end when its video is to be kept
-   * (VIDEOS) or a webhook waits for it.
+   * A task just submitted through the edge: its submit is noted (the watch page's clock counts
+   * from it), and it is followed to its end when its video is to be kept (VIDEOS) or a webhook
+   * waits for it.
    */
   async follow(taskId: string, webhookUrl?: string): Promise<{ webhookId?: string }> {
     const now = Date.now();
     const follow = this.#follows.begin(assertTaskId(taskId), now);
+    this.#follows.submitted(now);
     if (this.env.VIDEOS)
       this.#jobs.add({ id: ARCHIVE_JOB_ID, kind: archiveJob.name, data: {} }, now);
     const webhook = webhookUrl === undefined ? undefined : this.#addWebhook(webhookUrl, now);
+    const keep = Boolean(this.env.VIDEOS) || webhook !== undefined;
     // The task was created a moment ago: its first query can wait one interval.
-    if (!follow.task && follow.nextPollAt === undefined && !this.#polling) {
+    if (keep && !follow.task && follow.nextPollAt === undefined && !this.#polling) {
       this.#follows.planPoll(now + this.#settings().pollIntervalMs);
     }
     this.#afterChange();
@@ -161,6 +164,8 @@ export class TaskFollower extends DurableObject<Env> {
     const stale =
       task !== undefined && isTerminalStatus(task.status) && cacheSeconds(task, now) <= 0;
     const data = stale ? { ...job, seenPollAt: follow.polledAt } : job;
+    // A `/jimeng create` was submitted moments ago, for this command.
+    if (job.kind === 'create') this.#follows.submitted(job.createdAt);
     this.#jobs.add({ id: discordJobId(job), kind: discordJob.name, data }, now);
     if (stale) this.#follows.requestRefresh(now);
     else this.#resume(now);
@@ -180,6 +185,19 @@ export class TaskFollower extends DurableObject<Env> {
     this.#spawn();
     this.#afterChange();
     await this.#arm();
+  }
+
+  /**
+   * Since when this task's time is known to count: its submit through this edge, else when it
+   * was first followed here. Undefined when nobody has followed it. Reads only.
+   */
+  async since(): Promise<{ at: number; submitted: boolean } | undefined> {
+    const follow = this.#follows.read();
+    if (!follow) return undefined;
+    const { submittedAt, startedAt } = follow;
+    return submittedAt === undefined
+      ? { at: startedAt, submitted: false }
+      : { at: Math.min(submittedAt, startedAt), submitted: true };
   }
 
   override async alarm(): Promise<void> {
@@ -227,7 +245,7 @@ export class TaskFollower extends DurableObject<Env> {
   }
 
   #migrate(): void {
-    this.ctx.storage.sql.exec(FOLLOW_SCHEMA);
+    migrateFollow(this.ctx.storage.sql);
     this.ctx.storage.sql.exec(JOB_SCHEMA);
   }
 

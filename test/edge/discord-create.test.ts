@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { submitUncertainText } from '../../bot/replies/messages.ts';
+import { PROGRESS_MARK, submitUncertainText } from '../../bot/replies/messages.ts';
 import type { RecordedRequest } from '../fakes/discord/index.ts';
 import { useDiscordEdge } from './discord-harness.ts';
 import { TOKEN } from './edge-harness.ts';
@@ -42,6 +42,25 @@ describe('/jimeng create over HTTP interactions', () => {
     const edit = await h.discord.waitFor(finalEdit(answer.token), 10_000);
     expect(contentOf(edit)).toBe(submitUncertainText({}));
     expect(submits().length - before).toBe(1);
+  });
+});
+
+describe('a signed interaction sent again within its 5 minutes (a replay)', () => {
+  it('is answered without a second job: the prompt is submitted once, the reply edited by one job', async () => {
+    const before = submits().length;
+    const answer = await h.discord.postInteraction(createCommand('a lighthouse at dusk'), {
+      endpoint: h.endpoint,
+    });
+    expect(answer.body).toEqual({ type: 5 });
+    await h.discord.waitFor(finalEdit(answer.token), 10_000);
+    const again = await fetch(h.endpoint, { method: 'POST', ...answer.sent });
+    expect(again.status).toBe(200);
+    await again.text();
+    // Time for a second job's submit and final post, had one been started.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(submits().length - before).toBe(1);
+    const finals = h.discord.requests.filter(finalEdit(answer.token));
+    expect(finals.filter((r) => !contentOf(r).startsWith(PROGRESS_MARK))).toHaveLength(1);
   });
 });
 

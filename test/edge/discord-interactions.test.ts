@@ -69,6 +69,16 @@ describe('POST /discord/interactions: the signature', () => {
     expect(signed.status).toBe(400);
   });
 
+  it('refuses a body far larger than any interaction (413) before checking or parsing it', async () => {
+    const timestamp = seconds(Date.now());
+    const response = await post(`{"type":1,"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`, {
+      'x-signature-ed25519': '00'.repeat(64),
+      'x-signature-timestamp': timestamp,
+    });
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.code).toBe('invalid_request');
+  });
+
   it('is a 404 on a Worker without DISCORD_PUBLIC_KEY', async () => {
     const response = await withoutKey.call('/discord/interactions', {
       method: 'POST',

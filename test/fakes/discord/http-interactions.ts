@@ -23,6 +23,8 @@ export interface HttpInteractionResult {
   body: unknown;
   /** From sending the interaction to having read the whole answer. */
   ms: number;
+  /** The request exactly as sent: what someone who saw it on the wire could send again. */
+  sent: { headers: Record<string, string>; body: string };
 }
 
 export interface HttpInteractionsOptions {
@@ -71,7 +73,7 @@ export function createHttpInteractions({ world, store, signer, nextId }: HttpInt
       if (ms > ANSWER_DEADLINE_MS) interaction.expired = true;
       else store.acknowledge(token, answer);
     }
-    return { id, token, status: response.status, body: answer, ms };
+    return { id, token, status: response.status, body: answer, ms, sent: { headers, body } };
   }
 
   /** The PING Discord sends when the endpoint is saved, and now and then after. */
