@@ -1,7 +1,8 @@
-import type { APIInteraction, APIInteractionResponsePong } from 'discord-api-types/v10';
+import type { APIInteractionResponsePong } from 'discord-api-types/v10';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { answerCommand } from '../discord/command-answer.ts';
+import { readInteraction } from '../discord/read-interaction.ts';
 import { checkSignature, importPublicKey } from '../discord/verify-interaction.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
@@ -58,12 +59,7 @@ export const discordRoute = new Hono<AppEnv>().post(
           : 'The request is not signed by Discord (X-Signature-Ed25519).',
       );
     }
-    let interaction: APIInteraction;
-    try {
-      interaction = JSON.parse(new TextDecoder().decode(body)) as APIInteraction;
-    } catch {
-      throw new EdgeError(400, 'invalid_request', 'The interaction is not JSON.');
-    }
+    const interaction = readInteraction(body);
     // Discord checks the endpoint with a PING when the URL is saved, and now and then after.
     if (interaction.type === 1) return c.json({ type: 1 } satisfies APIInteractionResponsePong);
     if (interaction.type === 2) return c.json(await answerCommand(c, interaction));

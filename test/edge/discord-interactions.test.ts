@@ -69,6 +69,45 @@ describe('POST /discord/interactions: the signature', () => {
     expect(signed.status).toBe(400);
   });
 
+  it('a signed body that is no interaction is a 400 saying so, never a 500', async () => {
+    const timestamp = seconds(Date.now());
+    for (const body of [
+      'null',
+      '[1]',
+      '"ping"',
+      '{}',
+      '{"type":"1","application_id":"1"}',
+      `{"type":2,"application_id":"${h.discord.applicationId}","id":"1","token":"t"}`,
+    ]) {
+      const response = await post(body, {
+        'x-signature-ed25519': h.discord.sign(timestamp, body),
+        'x-signature-timestamp': timestamp,
+      });
+      expect(response.status, body).toBe(400);
+      const { error } = await response.json();
+      expect(error.code).toBe('invalid_request');
+      expect(error.message).toMatch(/^The interaction is not one Discord sends: .+\.$/);
+    }
+  });
+
+  it('a signed interaction of a type not served here (a button, an autocomplete) is a 400', async () => {
+    const timestamp = seconds(Date.now());
+    const body = JSON.stringify({
+      type: 3,
+      id: '1',
+      application_id: h.discord.applicationId,
+      token: 'fake-interaction-component',
+    });
+    const response = await post(body, {
+      'x-signature-ed25519': h.discord.sign(timestamp, body),
+      'x-signature-timestamp': timestamp,
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toBe(
+      'Interactions of type 3 are not served here.',
+    );
+  });
+
   it('refuses a body far larger than any interaction (413) before checking or parsing it', async () => {
     const timestamp = seconds(Date.now());
     const response = await post(`{"type":1,"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`, {
