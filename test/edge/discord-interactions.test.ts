@@ -4,6 +4,11 @@ import { useEdge } from './edge-harness.ts';
 
 const h = useDiscordEdge();
 const withoutKey = useEdge();
+/** Its key is the fake application's, its DISCORD_APPLICATION_ID another one's: a misconfiguration. */
+const OTHER_APPLICATION = '1100000000000000999';
+const mismatched = useDiscordEdge({
+  edge: { vars: { DISCORD_APPLICATION_ID: OTHER_APPLICATION } },
+});
 
 const post = (body: string, headers: Record<string, string>) =>
   fetch(h.endpoint, {
@@ -124,6 +129,41 @@ describe('POST /discord/interactions: the signature', () => {
       body: '{"type":1}',
     });
     expect(response.status).toBe(404);
+  });
+});
+
+describe('POST /discord/interactions: DISCORD_APPLICATION_ID', () => {
+  it('an interaction signed for another application than the one configured is a 401, and the log says what to fix', async () => {
+    const ping = await mismatched.discord.ping({ endpoint: mismatched.endpoint });
+    expect(ping.status).toBe(401);
+    const before = mismatched.sim.requests.length;
+    const command = await mismatched.discord.postInteraction(
+      {
+        commandName: 'jimeng',
+        subcommand: 'result',
+        options: [{ name: 'task_id', type: 3, value: mismatched.sim.addTask() }],
+      },
+      { endpoint: mismatched.endpoint },
+    );
+    expect(command.status).toBe(401);
+    const { error } = command.body as { error: { code: string; message: string } };
+    expect(error.code).toBe('caller_unauthorized');
+    expect(error.message).toContain('DISCORD_APPLICATION_ID');
+    const refused = mismatched.logs.filter((line) => line.includes('event=interaction_refused'));
+    expect(refused).toHaveLength(2);
+    expect(refused[0]).toContain(`applicationId=${mismatched.discord.applicationId}`);
+    expect(refused[0]).toContain(`expected=${OTHER_APPLICATION}`);
+    expect(refused[0]).toContain('DISCORD_APPLICATION_ID');
+    // No job was started: nothing asked the provider, nothing touched the reply.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(mismatched.sim.requests.length).toBe(before);
+    expect(mismatched.discord.requests.some((r) => r.path.includes(command.token))).toBe(false);
+  });
+
+  it('matching, it is served as without it', async () => {
+    const pong = await h.discord.ping({ endpoint: h.endpoint });
+    expect(h.discord.applicationId).not.toBe(OTHER_APPLICATION);
+    expect(pong.body).toEqual({ type: 1 });
   });
 });
 
