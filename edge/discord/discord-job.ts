@@ -41,13 +41,16 @@ export const discordJob: JobKind<InteractionJob> = {
       if (outcome) await jobs.settle([data], outcome);
       else await jobs.update(data, view.task?.status ?? data.status);
     } catch (error) {
-      const delay = RETRY_DELAYS_MS[job.attempts - 1];
+      // Not the job's attempts: every answer of the provider was one, and a job that followed
+      // its task for a minute had used up its retries before its first failure.
+      const failures = (data.failures ?? 0) + 1;
+      const delay = RETRY_DELAYS_MS[failures - 1];
       const why = error instanceof Error ? error.message : String(error);
       if (delay === undefined) {
         await release(env, data);
         return { status: 'drop', error: `gave up on the final post: ${why}` };
       }
-      return { status: 'retry', at: now + delay, error: why, data };
+      return { status: 'retry', at: now + delay, error: why, data: { ...data, failures } };
     }
     if (!over) return { status: 'wait', data };
     await release(env, data);

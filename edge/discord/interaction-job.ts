@@ -17,6 +17,8 @@ export interface InteractionJob extends Job {
   shown?: { text: string; at: number } | undefined;
   /** When the follower's answer this job last acted on came: news is a newer one. */
   seenPollAt?: number | undefined;
+  /** Final posts that failed so far: the waits between tries grow, then the job is dropped. */
+  failures?: number | undefined;
 }
 
 /**
