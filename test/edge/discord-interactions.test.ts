@@ -149,13 +149,14 @@ describe('POST /discord/interactions: DISCORD_APPLICATION_ID', () => {
     const { error } = command.body as { error: { code: string; message: string } };
     expect(error.code).toBe('caller_unauthorized');
     expect(error.message).toContain('DISCORD_APPLICATION_ID');
+    // Time for a job to show itself, had one been started, and for workerd's log lines to come.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const refused = mismatched.logs.filter((line) => line.includes('event=interaction_refused'));
     expect(refused).toHaveLength(2);
     expect(refused[0]).toContain(`applicationId=${mismatched.discord.applicationId}`);
     expect(refused[0]).toContain(`expected=${OTHER_APPLICATION}`);
     expect(refused[0]).toContain('DISCORD_APPLICATION_ID');
     // No job was started: nothing asked the provider, nothing touched the reply.
-    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(mismatched.sim.requests.length).toBe(before);
     expect(mismatched.discord.requests.some((r) => r.path.includes(command.token))).toBe(false);
   });
