@@ -35,8 +35,6 @@ const SEEN_MS = 2 * MAX_SIGNATURE_AGE_MS;
 const HAND_OVER_MS = 2 * 60 * 1000;
 /** A job still here this long after its command (Discord refusing even the last words) is dropped. */
 const MAX_STAY_MS = 30 * 60 * 1000;
-/** Waits after a failed start: doubling from 1 s, at most a minute. */
-const retryDelayMs = (attempts: number) => Math.min(1000 * 2 ** (attempts - 1), 60_000);
 
 /** A job whose start failed: when it is tried again, and the final words once they are chosen. */
 interface Retry {
@@ -103,7 +101,7 @@ export class DiscordUser extends DurableObject<Env> {
     const storage = this.ctx.storage;
     const jobs = await storage.list<InteractionJob>({ prefix: JOB });
     const retries = await storage.list<Retry>({ prefix: RETRY });
-    let next = Number.POSITIVE_INFINITY;
+    let next = Infinity;
     for (const job of jobs.values()) {
       const retry = retries.get(RETRY + job.id) ?? { attempts: 0, at: 0 };
       const now = Date.now();
@@ -123,19 +121,25 @@ export class DiscordUser extends DurableObject<Env> {
         });
         if (now >= job.createdAt + MAX_STAY_MS) {
           logger('job_dropped', fields(job));
-          await storage.delete([JOB + job.id, CLAIM + job.id, RETRY + job.id]);
+          await this.#forget(job);
           continue;
         }
-        retry.at = now + retryDelayMs(retry.attempts);
+        // Doubling from 1 s, at most a minute apart.
+        retry.at = now + Math.min(1000 * 2 ** (retry.attempts - 1), 60_000);
         await storage.put(RETRY + job.id, retry);
         next = Math.min(next, retry.at);
       }
     }
     // A job admitted while this ran has armed an earlier alarm: it stays.
     const armed = await storage.getAlarm();
-    if (next < Number.POSITIVE_INFINITY && (armed === null || armed > next)) {
+    if (next < Infinity && (armed === null || armed > next)) {
       await storage.setAlarm(next);
     }
+  }
+
+  /** The job is over: nothing of it stays, and its place under the cap is free. */
+  async #forget(job: InteractionJob): Promise<void> {
+    await this.ctx.storage.delete([JOB + job.id, CLAIM + job.id, RETRY + job.id]);
   }
 
   /**
@@ -147,9 +151,7 @@ export class DiscordUser extends DurableObject<Env> {
     const runtime = discordRuntime(this.env);
     const storage: JobStorage = {
       save: (j) => this.ctx.storage.put(JOB + j.id, j),
-      remove: async (j) => {
-        await this.ctx.storage.delete([JOB + j.id, CLAIM + j.id, RETRY + j.id]);
-      },
+      remove: (j) => this.#forget(j),
     };
     const jobs = runtime.jobs(storage);
     const tell = (text: string) => {
