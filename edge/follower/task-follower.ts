@@ -416,7 +416,7 @@ export class TaskFollower extends DurableObject<Env> {
         if (outcome.refresh) this.#follows.requestRefresh(now);
         break;
       case 'wait':
-        this.#jobs.wait(job.id);
+        this.#jobs.wait(job.id, outcome.at);
         break;
     }
     // The copy settled: watchers learn whether the video is kept, then they may go.

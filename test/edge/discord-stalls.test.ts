@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureText, PROGRESS_MARK } from '../../bot/replies/messages.ts';
+import { failureText, PROGRESS_MARK, providerSilentText } from '../../bot/replies/messages.ts';
 import type { InteractionInit, RecordedRequest } from '../fakes/discord/index.ts';
 import { useDiscordEdge } from './discord-harness.ts';
 
@@ -13,6 +13,9 @@ const unfollowed = useDiscordEdge({
     vars: { DISCORD_FOLLOW_TIMEOUT_MS: '1000', DISCORD_MAX_JOBS_PER_USER: '1' },
   },
 });
+
+/** A follow time far shorter than the provider's Retry-After below. */
+const held = useDiscordEdge({ edge: { vars: { DISCORD_FOLLOW_TIMEOUT_MS: '1500' } } });
 
 let users = 0n;
 const freshUser = () => String(1400000000000000000n + ++users);
@@ -67,5 +70,24 @@ describe.concurrent('a job its task’s follower cannot take', () => {
     expect(h.sim.requests.some((r) => r.method === 'POST' && r.path.includes('text2video'))).toBe(
       true,
     );
+  });
+});
+
+describe('a job whose task’s follower has no query planned for a long time', () => {
+  it('ends on its own clock: a provider asking to wait an hour does not hold the follow timeout back', async () => {
+    const h = held;
+    const id = h.sim.addTask({ durationMs: 60_000 });
+    // The follower's first query is told to come back in an hour, and plans its next one then.
+    h.sim.fault({ route: 'task', kind: 'status', status: 429, retryAfter: '3600' });
+    const sent = Date.now();
+    const answer = await h.discord.postInteraction(result(id, freshUser()), {
+      endpoint: h.endpoint,
+    });
+    expect(answer.body).toEqual({ type: 5 });
+    const told = await h.discord.waitFor(finalEdit(answer.token), 6_000);
+    expect(contentOf(told)).toBe(providerSilentText(id));
+    // Its 1.5 s, and the deferral's first second, not the hour.
+    expect(told.at - sent).toBeLessThan(3_500);
+    expect(h.sim.requests.filter((r) => r.taskId === id)).toHaveLength(1);
   });
 });
