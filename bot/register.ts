@@ -68,7 +68,7 @@ if (interactionsURL !== undefined) {
     const e = error as { code?: unknown; message?: unknown };
     if (e.code === RESTJSONErrorCodes.InvalidFormBodyOrContentType) {
       fail(
-        `Discord could not verify ${interactionsURL}: it must refuse a badly signed PING with 401 and answer a signed one. Deploy the Worker with DISCORD_PUBLIC_KEY set to this application's public key (docs/bot.md, Which bot to run), then run this again.`,
+        `Discord could not verify ${interactionsURL}: it must refuse a badly signed PING with 401 and answer a signed one. Deploy the Worker with DISCORD_PUBLIC_KEY set to this application's public key, and DISCORD_APPLICATION_ID (if set) to its id (docs/bot.md, Which bot to run), then run this again.`,
       );
     }
     fail(`setting the Interactions Endpoint URL failed: ${String(e.message ?? error)}`);

@@ -24,6 +24,8 @@ export interface StartEdgeOptions {
   corsOrigins?: string;
   /** Bind an in-memory R2 bucket as VIDEOS (default true). */
   videos?: boolean;
+  /** Bind FOLLOWERS (default true): false is a Worker deployed without its TaskFollower. */
+  followers?: boolean;
   /** Bind RATE_LIMITER with this many requests per minute per caller. */
   rateLimitPerMinute?: number;
   /** A directory for the Cache API's storage, so several workerd processes share one cache. */
@@ -97,7 +99,9 @@ export async function edgeWorkerOptions(options: StartEdgeOptions) {
     bindings,
     // As wrangler.toml: one SQLite-backed TaskFollower per task, one DiscordUser per user.
     durableObjects: {
-      FOLLOWERS: { className: 'TaskFollower', useSQLite: true },
+      ...(options.followers === false
+        ? {}
+        : { FOLLOWERS: { className: 'TaskFollower', useSQLite: true } }),
       DISCORD_USERS: { className: 'DiscordUser', useSQLite: true },
     },
     ...(options.persist

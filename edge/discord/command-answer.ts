@@ -108,7 +108,8 @@ function newJob(
     channelId: interaction.channel?.id ?? interaction.channel_id ?? '0',
     guildId: interaction.guild_id ?? null,
     inThread: threadTypes.has(interaction.channel?.type ?? 0),
-    applicationId: discord.applicationId ?? interaction.application_id,
+    // The route has checked it against DISCORD_APPLICATION_ID, when that is set.
+    applicationId: interaction.application_id,
     interactionToken: interaction.token,
     tokenExpiresAt: now + INTERACTION_TOKEN_TTL_MS,
     appPermissions: interaction.app_permissions ?? null,

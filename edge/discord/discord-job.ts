@@ -20,7 +20,7 @@ export const discordJobId = (job: Pick<InteractionJob, 'id'>) => `discord:${job.
  */
 export const discordJob: JobKind<InteractionJob> = {
   name: 'discord',
-  // News is a new answer of the provider; the job's own clock rides on the polls.
+  // News is a new answer of the provider; the job's own deadlines come back as its `wait`'s time.
   ready: (job, view) => view.polledAt !== job.data.seenPollAt,
   async attempt({ job, view, env, now, save }): Promise<JobOutcome<InteractionJob>> {
     const runtime = discordRuntime(env);
@@ -36,20 +36,24 @@ export const discordJob: JobKind<InteractionJob> = {
         over = true;
       },
     });
+    let at: number | undefined;
     try {
       const outcome = outcomeOf(data, view, jobs, now);
       if (outcome) await jobs.settle([data], outcome);
-      else await jobs.update(data, view.task?.status ?? data.status);
+      else at = await jobs.update(data, view.task?.status ?? data.status);
     } catch (error) {
-      const delay = RETRY_DELAYS_MS[job.attempts - 1];
+      // Not the job's attempts: every answer of the provider was one, and a job that followed
+      // its task for a minute had used up its retries before its first failure.
+      const failures = (data.failures ?? 0) + 1;
+      const delay = RETRY_DELAYS_MS[failures - 1];
       const why = error instanceof Error ? error.message : String(error);
       if (delay === undefined) {
         await release(env, data);
         return { status: 'drop', error: `gave up on the final post: ${why}` };
       }
-      return { status: 'retry', at: now + delay, error: why, data };
+      return { status: 'retry', at: now + delay, error: why, data: { ...data, failures } };
     }
-    if (!over) return { status: 'wait', data };
+    if (!over) return { status: 'wait', data, at };
     await release(env, data);
     return { status: 'done', data };
   },

@@ -13,10 +13,15 @@ export interface InteractionJob extends Job {
   followUntil: number;
   /** The task's last status seen. */
   status: TaskStatus | null;
-  /** The progress text last shown, and when: edits go on change only, an interval apart. */
-  shown?: { text: string; at: number } | undefined;
+  /**
+   * The progress text last shown, when, and for which status: edits go on change only, an
+   * interval apart, and a status change held back by the interval wakes the job at its end.
+   */
+  shown?: { text: string; at: number; status?: TaskStatus | null | undefined } | undefined;
   /** When the follower's answer this job last acted on came: news is a newer one. */
   seenPollAt?: number | undefined;
+  /** Final posts that failed so far: the waits between tries grow, then the job is dropped. */
+  failures?: number | undefined;
 }
 
 /**

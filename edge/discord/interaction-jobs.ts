@@ -54,8 +54,12 @@ export interface InteractionJobsOptions {
 export type Outcome = { done: Task; seenAt?: number | undefined } | { error: unknown };
 
 export interface InteractionJobs {
-  /** News of the task (or none): edits the reply when its text changed and the interval allows. */
-  update(job: InteractionJob, status?: TaskStatus | null): Promise<void>;
+  /**
+   * News of the task (or none): edits the reply when its text changed and the interval allows.
+   * Resolves to when the job next has something to do with no news: a change held back by the
+   * interval, the last edit before the token dies, the end of its time.
+   */
+  update(job: InteractionJob, status?: TaskStatus | null): Promise<number>;
   /** Whether the job has followed its task for as long as it may. */
   timedOut(job: InteractionJob): boolean;
   /**
@@ -92,6 +96,20 @@ export function createInteractionJobs(options: InteractionJobsOptions): Interact
     }
     const progress = { kind: 'following' as const, status: job.status };
     return progressText(job.taskId, progress, now - job.createdAt, note);
+  };
+
+  /** Its time is up at the latest: an attempt then ends it, whatever the follower knows. */
+  const wakeAt = (job: InteractionJob, now: number) => {
+    const { shown } = job;
+    return Math.min(
+      job.followUntil,
+      ...[
+        job.createdAt + ANSWER_GRACE_MS,
+        canPostInChannel ? 0 : farewellAt(job),
+        // The elapsed time alone changes the text too, but is no reason to wake.
+        shown && shown.status !== job.status ? shown.at + progressIntervalMs : 0,
+      ].filter((time) => time > now),
+    );
   };
 
   /** Waits out the moment between handing Discord the deferral and it being able to use it. */
@@ -163,19 +181,20 @@ export function createInteractionJobs(options: InteractionJobsOptions): Interact
       const due = text !== undefined && text !== job.shown?.text;
       if (!due || (job.shown && now < job.shown.at + progressIntervalMs)) {
         if (changed) await save(job);
-        return;
+        return wakeAt(job, now);
       }
       try {
-        if (await deliverer.editReply(job, text)) job.shown = { text, at: now };
+        if (await deliverer.editReply(job, text)) job.shown = { text, at: now, status: job.status };
       } catch (error) {
         // Not worth a retry storm: the next turn after the interval tries again.
-        job.shown = { text: job.shown?.text ?? '', at: now };
+        job.shown = { ...job.shown, text: job.shown?.text ?? '', at: now };
         logger('progress_edit_failed', {
           ...fields(job),
           message: error instanceof Error ? error.message : String(error),
         });
       }
       await save(job);
+      return wakeAt(job, now);
     },
 
     timedOut: (job) => job.phase === 'following' && clock.now() >= job.followUntil,

@@ -38,12 +38,13 @@ export interface JobContext<Data> {
 /**
  * How an attempt ended. `retry` runs it again at `at` (with `refresh`, the follower queries the
  * task first, for a fresh video link); `wait` puts it back to waiting for the next change of
- * state (a progress message edited, more to come); `done` and `drop` are final.
+ * state (a progress message edited, more to come), or until `at` if that comes first (a
+ * deadline of the job's own, which must not wait for a query); `done` and `drop` are final.
  */
 export type JobOutcome<Data> =
   | { status: 'done'; data?: Data }
   | { status: 'retry'; at: number; error: string; data?: Data; refresh?: boolean }
-  | { status: 'wait'; data?: Data }
+  | { status: 'wait'; data?: Data; at?: number | undefined }
   | { status: 'drop'; error: string };
 
 /**

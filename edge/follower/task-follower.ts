@@ -11,6 +11,7 @@ import { discordJob, discordJobId } from '../discord/discord-job.ts';
 import type { InteractionJob } from '../discord/interaction-job.ts';
 import { type EdgeTask, edgeTask } from '../edge-task.ts';
 import type { Env } from '../env.ts';
+import { logUnexpected } from '../log-unexpected.ts';
 import { readSettings, type Settings } from '../settings.ts';
 import { type Upstream, upstreamFor } from '../upstream.ts';
 import { ARCHIVE_JOB_ID, archiveJob } from './archive-job.ts';
@@ -85,7 +86,7 @@ export class TaskFollower extends DurableObject<Env> {
         if (this.#jobs.pending(archiveJob.name) === 0) watcher.close();
       } else if (nextPollAt === undefined) {
         // An idle follower: its state may be old, so it asks at once.
-        void this.#poll();
+        this.#poll().catch((error) => logUnexpected('follower: a query failed', error));
       }
     } else if (
       !task &&
@@ -97,7 +98,7 @@ export class TaskFollower extends DurableObject<Env> {
       watcher.send({ type: 'error', error, polled: false });
     } else {
       // Nothing known yet, or a settled state too old to trust (a dead video link).
-      void this.#poll();
+      this.#poll().catch((error) => logUnexpected('follower: a query failed', error));
     }
     await this.#arm();
     return new Response(watcher.readable, {
@@ -415,7 +416,7 @@ export class TaskFollower extends DurableObject<Env> {
         if (outcome.refresh) this.#follows.requestRefresh(now);
         break;
       case 'wait':
-        this.#jobs.wait(job.id);
+        this.#jobs.wait(job.id, outcome.at);
         break;
     }
     // The copy settled: watchers learn whether the video is kept, then they may go.

@@ -1,7 +1,9 @@
-import type { APIInteraction, APIInteractionResponsePong } from 'discord-api-types/v10';
+import type { APIInteractionResponsePong } from 'discord-api-types/v10';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { answerCommand } from '../discord/command-answer.ts';
+import { discordRuntime } from '../discord/discord-runtime.ts';
+import { readInteraction } from '../discord/read-interaction.ts';
 import { checkSignature, importPublicKey } from '../discord/verify-interaction.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
@@ -58,11 +60,21 @@ export const discordRoute = new Hono<AppEnv>().post(
           : 'The request is not signed by Discord (X-Signature-Ed25519).',
       );
     }
-    let interaction: APIInteraction;
-    try {
-      interaction = JSON.parse(new TextDecoder().decode(body)) as APIInteraction;
-    } catch {
-      throw new EdgeError(400, 'invalid_request', 'The interaction is not JSON.');
+    const interaction = readInteraction(body);
+    // Each application signs with its own key: a good signature for another application's id
+    // means DISCORD_PUBLIC_KEY and DISCORD_APPLICATION_ID were copied from two applications.
+    const expected = discord.applicationId;
+    if (expected && interaction.application_id !== expected) {
+      discordRuntime(c.env).logger('interaction_refused', {
+        applicationId: interaction.application_id,
+        expected,
+        reason: 'DISCORD_APPLICATION_ID is not the application of DISCORD_PUBLIC_KEY',
+      });
+      throw new EdgeError(
+        401,
+        'caller_unauthorized',
+        'The interaction is for another application than DISCORD_APPLICATION_ID.',
+      );
     }
     // Discord checks the endpoint with a PING when the URL is saved, and now and then after.
     if (interaction.type === 1) return c.json({ type: 1 } satisfies APIInteractionResponsePong);

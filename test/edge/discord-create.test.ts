@@ -32,6 +32,29 @@ describe('/jimeng create over HTTP interactions', () => {
     expect(submits().length - before).toBe(1);
   });
 
+  it('a refusal whose post Discord fails is posted again in the same words, not as an interrupted submit', async () => {
+    const before = submits().length;
+    h.sim.fault({ route: 'create', kind: 'code', code: 50412 });
+    const answer = await h.discord.postInteraction(createCommand('a forbidden thing, twice'), {
+      endpoint: h.endpoint,
+    });
+    // The post waits out the deferral's first second: time to make it fail.
+    h.discord.failNext(
+      { method: 'PATCH', path: new RegExp(`${answer.token}.*@original`) },
+      { status: 503, body: { message: 'upstream connect error' } },
+    );
+    const posted = await h.discord.waitFor(
+      (r) => finalEdit(answer.token)(r) && r.status === 200,
+      8_000,
+    );
+    expect(contentOf(posted)).toMatch(
+      /^🚫 Your video was refused by the provider: the prompt failed moderation\./,
+    );
+    const edits = h.discord.requests.filter(finalEdit(answer.token));
+    expect(edits.map((r) => r.status)).toEqual([503, 200]);
+    expect(submits().length - before).toBe(1);
+  });
+
   it('a submit the provider never answers is sent once: the reply says it may have landed', async () => {
     const before = submits().length;
     h.sim.fault({ route: 'create', kind: 'hang' });

@@ -139,6 +139,20 @@ describe.concurrent('/jimeng result over HTTP interactions, followed by the task
     expect(post.files[0]?.bytes).toEqual(sampleVideo());
   });
 
+  it('a final upload Discord fails once, after a follow of many polls, is tried again, not dropped', async () => {
+    // Some thirty answers of the provider, each a turn of the job before the upload.
+    const id = h.sim.addTask({ durationMs: 3_000 });
+    const answer = await h.discord.postInteraction(result(id), { endpoint: h.endpoint });
+    h.discord.failNext(
+      { method: 'PATCH', path: new RegExp(`${answer.token}.*@original`), withFiles: true },
+      { status: 503, body: { message: 'upstream connect error' } },
+    );
+    const uploads = (r: RecordedRequest) => edits(answer.token)(r) && r.files.length === 1;
+    const delivered = await h.discord.waitFor((r) => uploads(r) && r.status === 200, 12_000);
+    expect(delivered.files[0]?.bytes).toEqual(sampleVideo());
+    expect(h.discord.requests.filter(uploads).map((r) => r.status)).toEqual([503, 200]);
+  });
+
   it('20 users on one task: one poll schedule, 20 deliveries', async () => {
     const id = h.sim.addTask({ durationMs: 1_000 });
     const answers = await Promise.all(

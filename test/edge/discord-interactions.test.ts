@@ -4,6 +4,11 @@ import { useEdge } from './edge-harness.ts';
 
 const h = useDiscordEdge();
 const withoutKey = useEdge();
+/** Its key is the fake application's, its DISCORD_APPLICATION_ID another one's: a misconfiguration. */
+const OTHER_APPLICATION = '1100000000000000999';
+const mismatched = useDiscordEdge({
+  edge: { vars: { DISCORD_APPLICATION_ID: OTHER_APPLICATION } },
+});
 
 const post = (body: string, headers: Record<string, string>) =>
   fetch(h.endpoint, {
@@ -69,6 +74,45 @@ describe('POST /discord/interactions: the signature', () => {
     expect(signed.status).toBe(400);
   });
 
+  it('a signed body that is no interaction is a 400 saying so, never a 500', async () => {
+    const timestamp = seconds(Date.now());
+    for (const body of [
+      'null',
+      '[1]',
+      '"ping"',
+      '{}',
+      '{"type":"1","application_id":"1"}',
+      `{"type":2,"application_id":"${h.discord.applicationId}","id":"1","token":"t"}`,
+    ]) {
+      const response = await post(body, {
+        'x-signature-ed25519': h.discord.sign(timestamp, body),
+        'x-signature-timestamp': timestamp,
+      });
+      expect(response.status, body).toBe(400);
+      const { error } = await response.json();
+      expect(error.code).toBe('invalid_request');
+      expect(error.message).toMatch(/^The interaction is not one Discord sends: .+\.$/);
+    }
+  });
+
+  it('a signed interaction of a type not served here (a button, an autocomplete) is a 400', async () => {
+    const timestamp = seconds(Date.now());
+    const body = JSON.stringify({
+      type: 3,
+      id: '1',
+      application_id: h.discord.applicationId,
+      token: 'fake-interaction-component',
+    });
+    const response = await post(body, {
+      'x-signature-ed25519': h.discord.sign(timestamp, body),
+      'x-signature-timestamp': timestamp,
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toBe(
+      'Interactions of type 3 are not served here.',
+    );
+  });
+
   it('refuses a body far larger than any interaction (413) before checking or parsing it', async () => {
     const timestamp = seconds(Date.now());
     const response = await post(`{"type":1,"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`, {
@@ -85,6 +129,42 @@ describe('POST /discord/interactions: the signature', () => {
       body: '{"type":1}',
     });
     expect(response.status).toBe(404);
+  });
+});
+
+describe('POST /discord/interactions: DISCORD_APPLICATION_ID', () => {
+  it('an interaction signed for another application than the one configured is a 401, and the log says what to fix', async () => {
+    const ping = await mismatched.discord.ping({ endpoint: mismatched.endpoint });
+    expect(ping.status).toBe(401);
+    const before = mismatched.sim.requests.length;
+    const command = await mismatched.discord.postInteraction(
+      {
+        commandName: 'jimeng',
+        subcommand: 'result',
+        options: [{ name: 'task_id', type: 3, value: mismatched.sim.addTask() }],
+      },
+      { endpoint: mismatched.endpoint },
+    );
+    expect(command.status).toBe(401);
+    const { error } = command.body as { error: { code: string; message: string } };
+    expect(error.code).toBe('caller_unauthorized');
+    expect(error.message).toContain('DISCORD_APPLICATION_ID');
+    // Time for a job to show itself, had one been started, and for workerd's log lines to come.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const refused = mismatched.logs.filter((line) => line.includes('event=interaction_refused'));
+    expect(refused).toHaveLength(2);
+    expect(refused[0]).toContain(`applicationId=${mismatched.discord.applicationId}`);
+    expect(refused[0]).toContain(`expected=${OTHER_APPLICATION}`);
+    expect(refused[0]).toContain('DISCORD_APPLICATION_ID');
+    // No job was started: nothing asked the provider, nothing touched the reply.
+    expect(mismatched.sim.requests.length).toBe(before);
+    expect(mismatched.discord.requests.some((r) => r.path.includes(command.token))).toBe(false);
+  });
+
+  it('matching, it is served as without it', async () => {
+    const pong = await h.discord.ping({ endpoint: h.endpoint });
+    expect(h.discord.applicationId).not.toBe(OTHER_APPLICATION);
+    expect(pong.body).toEqual({ type: 1 });
   });
 });
 

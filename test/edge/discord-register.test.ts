@@ -5,6 +5,9 @@ import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.ts';
 import { useDiscordEdge } from './discord-harness.ts';
 
 const h = useDiscordEdge();
+const mismatched = useDiscordEdge({
+  edge: { vars: { DISCORD_APPLICATION_ID: '1100000000000000999' } },
+});
 
 let other: FakeDiscord | undefined;
 afterEach(async () => {
@@ -34,6 +37,14 @@ describe('npm run bot:register -- --interactions-url', () => {
     expect(result.stderr).toContain(`Discord could not verify ${h.endpoint}`);
     expect(result.stderr).toContain('DISCORD_PUBLIC_KEY');
     expect(other.interactionsEndpointURL()).toBeUndefined();
+  });
+
+  it('a Worker whose DISCORD_APPLICATION_ID is another application’s is not saved either, and the line names it', async () => {
+    const result = await register(mismatched.discord, ['--interactions-url', mismatched.endpoint]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Discord could not verify ${mismatched.endpoint}`);
+    expect(result.stderr).toContain('DISCORD_APPLICATION_ID');
+    expect(mismatched.discord.interactionsEndpointURL()).toBeUndefined();
   });
 
   it('a URL that is not http(s) is refused before anything is sent', async () => {

@@ -206,6 +206,37 @@ describe('progress edits of @original', () => {
   });
 });
 
+describe('when a job has something to do without news from the provider', () => {
+  it('a status change held back by the interval: when the interval is over', async () => {
+    const { jobs, job, advance } = setup();
+    advance(1_000);
+    await jobs.update(job, 'queued');
+    const shownAt = job.createdAt + 1_000;
+    advance(2_000);
+    expect(await jobs.update(job, 'processing')).toBe(shownAt + 5_000);
+  });
+
+  it('the elapsed time alone is no reason: only the job’s own end', async () => {
+    const { jobs, job, advance } = setup();
+    advance(1_000);
+    expect(await jobs.update(job, 'queued')).toBe(job.followUntil);
+    advance(2_000);
+    expect(await jobs.update(job, 'queued')).toBe(job.followUntil);
+  });
+
+  it('in the deferral’s first second: when the token may be used', async () => {
+    const { jobs, job, calls } = setup();
+    expect(await jobs.update(job, 'queued')).toBe(job.createdAt + 1_000);
+    expect(calls()).toHaveLength(0);
+  });
+
+  it('without a bot token: the last edit before the token dies', async () => {
+    const { jobs, job, advance } = setup({ botToken: false });
+    advance(1_000);
+    expect(await jobs.update(job, 'processing')).toBe(job.tokenExpiresAt - 3 * MIN);
+  });
+});
+
 describe('the final answer', () => {
   it('edits @original with the video as <taskId>.mp4, its exact bytes, and the summary', async () => {
     const { jobs, job, advance, calls, stored } = setup();

@@ -14,7 +14,8 @@ import type { Recorder } from './recorder.ts';
 import type { Store } from './store.ts';
 
 export interface ScriptedFailure {
-  match: { method: string; path: RegExp };
+  /** `withFiles`: only a call that carries files (true) or none (false); either when absent. */
+  match: { method: string; path: RegExp; withFiles?: boolean };
   answer: { status: number; body: unknown };
 }
 
@@ -276,7 +277,10 @@ export function createRestHandler(options: RestOptions) {
       throw discordErrors.unauthorized();
     }
     const failure = failures.findIndex(
-      (f) => f.match.method.toUpperCase() === call.method && f.match.path.test(call.path),
+      (f) =>
+        f.match.method.toUpperCase() === call.method &&
+        f.match.path.test(call.path) &&
+        (f.match.withFiles ?? call.files.length > 0) === call.files.length > 0,
     );
     if (failure !== -1) return failures.splice(failure, 1)[0]?.answer ?? { status: 500 };
     if (!found?.match) throw discordErrors.notFound();
