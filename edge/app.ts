@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { requireCaller } from './auth.ts';
 import { corsFromSettings } from './cors.ts';
 import type { AppEnv } from './env.ts';

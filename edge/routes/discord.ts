@@ -1,5 +1,5 @@
 import type { APIInteractionResponsePong } from 'discord-api-types/v10';
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { bodyLimit } from 'hono/body-limit';
 import { answerCommand } from '../discord/command-answer.ts';
 import { discordRuntime } from '../discord/discord-runtime.ts';
