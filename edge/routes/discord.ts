@@ -1,6 +1,6 @@
 import type { APIInteractionResponsePong } from 'discord-api-types/v10';
-import { Hono } from 'hono/tiny';
 import { bodyLimit } from 'hono/body-limit';
+import { Hono } from 'hono/tiny';
 import { answerCommand } from '../discord/command-answer.ts';
 import { discordRuntime } from '../discord/discord-runtime.ts';
 import { readInteraction } from '../discord/read-interaction.ts';

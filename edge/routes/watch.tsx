@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import { Hono } from 'hono/tiny';
 import { html } from 'hono/html';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { Hono } from 'hono/tiny';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../env.ts';
 import { describeError } from '../errors.ts';
