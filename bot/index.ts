@@ -10,6 +10,7 @@ import {
 import type { CommandContext } from './commands/context.ts';
 import { commands } from './commands/index.ts';
 import { createDeliverer } from './delivery/deliverer.ts';
+import { createDiscordJsTransport } from './delivery/discordjs-transport.ts';
 import { createInteractionRest } from './delivery/interaction-rest.ts';
 import { createJobRunner, type JobRunner } from './jobs/runner.ts';
 import { createFileJobStore, type JobStore } from './jobs/store.ts';
@@ -76,8 +77,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     downloads: createConcurrencyLimit(options.maxDownloads ?? 4),
     store: options.store ?? createFileJobStore(options.dataDir ?? '.data'),
     deliverer: createDeliverer({
-      rest: client.rest,
-      interactionRest,
+      transport: createDiscordJsTransport({ rest: client.rest, interactionRest }),
       clock,
       logger,
       tokenMarginMs: options.tokenMarginMs,

@@ -1,9 +1,10 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { requireCaller } from './auth.ts';
 import { corsFromSettings } from './cors.ts';
 import type { AppEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
 import { rateLimit } from './rate-limit.ts';
+import { discordRoute } from './routes/discord.ts';
 import { eventsRoute } from './routes/events.ts';
 import { healthRoute } from './routes/health.ts';
 import { shareRoute } from './routes/share.ts';
@@ -27,6 +28,8 @@ export function createApp() {
   // Before auth: a browser's preflight carries no Authorization header.
   app.use(corsFromSettings());
   app.route('/healthz', healthRoute);
+  // Discord's signature is the authentication here: no caller key, no per-key rate limit.
+  app.route('/discord', discordRoute);
   app.use('/task/*', requireCaller(), rateLimit());
   app.use('/tasks', requireCaller(), rateLimit());
   app.route('/task', taskRoute);

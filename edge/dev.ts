@@ -24,15 +24,19 @@ export interface StartEdgeOptions {
   corsOrigins?: string;
   /** Bind an in-memory R2 bucket as VIDEOS (default true). */
   videos?: boolean;
+  /** Bind FOLLOWERS (default true): false is a Worker deployed without its TaskFollower. */
+  followers?: boolean;
   /** Bind RATE_LIMITER with this many requests per minute per caller. */
   rateLimitPerMinute?: number;
   /** A directory for the Cache API's storage, so several workerd processes share one cache. */
   cachePersist?: string;
   /**
-   * A directory for the followers' SQLite storage and pending alarms, and for R2: a Worker
+   * A directory for Durable Objects' SQLite storage and pending alarms, and for R2: a Worker
    * stopped and started again on it resumes where it was. Default: in memory.
    */
   persist?: string;
+  /** Where workerd's stdout lines go (the Worker's logs); default the console. */
+  onLog?: (line: string) => void;
   /** Extra vars, e.g. EDGE_POLL_INTERVAL_MS for fast tests. */
   vars?: Record<string, string>;
   /**
@@ -93,8 +97,13 @@ export async function edgeWorkerOptions(options: StartEdgeOptions) {
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings,
-    // As wrangler.toml: one SQLite-backed TaskFollower per task.
-    durableObjects: { FOLLOWERS: { className: 'TaskFollower', useSQLite: true } },
+    // As wrangler.toml: one SQLite-backed TaskFollower per task, one DiscordUser per user.
+    durableObjects: {
+      ...(options.followers === false
+        ? {}
+        : { FOLLOWERS: { className: 'TaskFollower', useSQLite: true } }),
+      DISCORD_USERS: { className: 'DiscordUser', useSQLite: true },
+    },
     ...(options.persist
       ? {
           durableObjectsPersist: join(options.persist, 'durable-objects'),
@@ -115,7 +124,7 @@ export async function edgeWorkerOptions(options: StartEdgeOptions) {
 
 /** Runs the edge Worker in workerd on 127.0.0.1 (in-memory R2 unless `videos: false`). */
 export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge> {
-  const output = heldRuntimeOutput();
+  const output = heldRuntimeOutput(options.onLog);
   const config = {
     ...(await edgeWorkerOptions(options)),
     host: '127.0.0.1',
@@ -159,12 +168,12 @@ function withoutNewSignalListeners<T>(create: () => T): T {
  * workerd's output as Miniflare would print it, except that its stderr is held until the
  * start is over, so that a failure Miniflare sums up in its error can be dropped.
  */
-function heldRuntimeOutput() {
+function heldRuntimeOutput(onLog: (line: string) => void = (line) => console.log(line)) {
   let held: string[] | undefined = [];
   let dropping = false;
   return {
     handle(stdout: Readable, stderr: Readable) {
-      createInterface(stdout).on('line', (line) => console.log(line));
+      createInterface(stdout).on('line', onLog);
       createInterface(stderr).on('line', (line) => {
         if (dropping) return;
         if (held) held.push(line);

@@ -1,11 +1,13 @@
+import type { DiscordUser } from './discord/discord-user.ts';
 import type { TaskFollower } from './follower/task-follower.ts';
 import type { Settings } from './settings.ts';
 import type { Upstream } from './upstream.ts';
 
 /**
- * What the Worker is given. Secrets: JIMENG_TOKEN, EDGE_API_KEYS, EDGE_WEBHOOK_SECRET
- * (`wrangler secret put`, `.dev.vars` locally). Vars: the rest. Bindings: FOLLOWERS (the
- * TaskFollower Durable Object), VIDEOS (R2) and RATE_LIMITER; the last two optional.
+ * What the Worker is given. Secrets: JIMENG_TOKEN, EDGE_API_KEYS, EDGE_WEBHOOK_SECRET,
+ * DISCORD_TOKEN (`wrangler secret put`, `.dev.vars` locally). Vars: the rest. Bindings:
+ * FOLLOWERS (the TaskFollower Durable Object), DISCORD_USERS (DiscordUser), VIDEOS (R2) and
+ * RATE_LIMITER; the last two optional.
  */
 export interface Env {
   JIMENG_TOKEN?: string;
@@ -39,8 +41,24 @@ export interface Env {
   FOLLOWERS?: DurableObjectNamespace<TaskFollower>;
   /** A secret: signs share links (`/task/:id/share`, `/v/:id?sig=…`); 32 characters or more. */
   EDGE_SHARE_SECRET?: string;
+  /** The Discord application's public key (hex): turns on `POST /discord/interactions`. */
+  DISCORD_PUBLIC_KEY?: string;
+  /** The application's id; interactions carry it too, and must match when it is set. */
+  DISCORD_APPLICATION_ID?: string;
+  /** The bot token (a secret, optional): channel posts once an interaction token is no use. */
+  DISCORD_TOKEN?: string;
+  /** Base of Discord's REST API, as the gateway bot's (default `https://discord.com/api`). */
+  DISCORD_API_URL?: string;
+  /** Tuning, mostly for tests: fewest milliseconds between two edits of a progress reply. */
+  DISCORD_PROGRESS_INTERVAL_MS?: string;
+  /** How long a command follows its task before saying it stopped watching. */
+  DISCORD_FOLLOW_TIMEOUT_MS?: string;
+  /** Active jobs per Discord user; past it the user is refused politely. */
+  DISCORD_MAX_JOBS_PER_USER?: string;
   VIDEOS?: R2Bucket;
   RATE_LIMITER?: RateLimit;
+  /** One Durable Object per Discord user: the per-user cap, and prompts until submitted. */
+  DISCORD_USERS?: DurableObjectNamespace<DiscordUser>;
 }
 
 /** Read with `c.get(name)`: `c.var` builds a new object from every variable on each read. */

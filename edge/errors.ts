@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isJimengError, type JimengError, type JimengErrorCode } from '../src/index.ts';
 import type { AppEnv } from './env.ts';
+import { logUnexpected } from './log-unexpected.ts';
 
 /** Codes the edge adds to the core's: things only an HTTP front door can get wrong. */
 export type EdgeErrorCode =
@@ -125,7 +126,7 @@ export function describeError(error: unknown, c: Context<AppEnv>): ErrorAnswer {
     );
   }
   // A bug of ours: say so without details, which could carry anything.
-  console.error('edge: unexpected error', error instanceof Error ? error.name : typeof error);
+  logUnexpected('edge: unexpected error', error);
   return answer(500, 'internal_error', 'Unexpected error in the edge worker.');
 }
 

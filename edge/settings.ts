@@ -25,7 +25,23 @@ export interface Settings {
   webhookTimeoutMs: number;
   /** Signs share links; undefined when unset (the share routes then say what to set). */
   shareSecret: string | undefined;
+  /** Undefined without DISCORD_PUBLIC_KEY: the interactions route then does not exist. */
+  discord: DiscordSettings | undefined;
 }
+
+export interface DiscordSettings {
+  publicKey: string;
+  applicationId: string | undefined;
+  /** A secret: kept here for the REST client, never put in a response or a log line. */
+  botToken: string | undefined;
+  /** Discord's REST base with its version, no trailing slash: `https://discord.com/api/v10`. */
+  apiURL: string;
+  progressIntervalMs: number;
+  followTimeoutMs: number;
+  maxJobsPerUser: number;
+}
+
+export const DISCORD_API_URL = 'https://discord.com/api';
 
 /** `?wait=N` is capped: a held request costs a subrequest per poll (50 on the free plan). */
 export const MAX_WAIT_SECONDS = 60;
@@ -74,8 +90,31 @@ export function readSettings(env: Env): Settings {
       webhookBackoffScale: num(env.EDGE_WEBHOOK_BACKOFF_SCALE, 1, 0),
       webhookTimeoutMs: int(env.EDGE_WEBHOOK_TIMEOUT_MS, 15_000, 10),
       shareSecret: env.EDGE_SHARE_SECRET?.trim() || undefined,
+      discord: readDiscordSettings(env),
     };
     memo.set(env, settings);
   }
   return settings;
+}
+
+function readDiscordSettings(env: Env): DiscordSettings | undefined {
+  const publicKey = env.DISCORD_PUBLIC_KEY?.trim();
+  if (!publicKey) return undefined;
+  return {
+    publicKey,
+    applicationId: env.DISCORD_APPLICATION_ID?.trim() || undefined,
+    // "Bot xyz" pasted whole would be sent as "Bot Bot xyz": take the token alone.
+    botToken: env.DISCORD_TOKEN?.trim().replace(/^bot\s+/i, '') || undefined,
+    apiURL: versioned(env.DISCORD_API_URL?.trim() || DISCORD_API_URL),
+    // Discord publishes no edit rate; 5 s is the pace the gateway bot keeps too.
+    progressIntervalMs: int(env.DISCORD_PROGRESS_INTERVAL_MS, 5_000, 100),
+    followTimeoutMs: int(env.DISCORD_FOLLOW_TIMEOUT_MS, 30 * 60 * 1000, 1_000),
+    maxJobsPerUser: int(env.DISCORD_MAX_JOBS_PER_USER, 3, 1),
+  };
+}
+
+/** The same DISCORD_API_URL as the gateway bot's (`…/api`, discord.js adds `/v10`) or a versioned one. */
+function versioned(url: string): string {
+  const base = url.replace(/\/+$/, '');
+  return /\/v\d+$/.test(base) ? base : `${base}/v10`;
 }

@@ -9,6 +9,8 @@ export const MIN_SHARE_SECRET_LENGTH = 32;
 
 const encoder = new TextEncoder();
 
+const CANONICAL_SIG = /^[\w-]{42}[AEIMQUYcgkosw048]$/;
+
 /** Importing a key costs more than signing with it; the secret is fixed for an isolate's life. */
 let cached: { secret: string; key: Promise<CryptoKey> } | undefined;
 
@@ -42,7 +44,9 @@ export async function isShareSignature(
   sig: string | undefined,
 ): Promise<boolean> {
   // 32 bytes are 43 characters; anything else cannot be ours, and atob is spared odd input.
-  if (!sig || !/^[\w-]{43}$/.test(sig)) return false;
+  // The last one carries 4 bits and 2 unused ones, which a decoder ignores: only the spelling
+  // with those bits at zero is ours, so one signature has one link, not four.
+  if (!sig || !CANONICAL_SIG.test(sig)) return false;
   return crypto.subtle.verify(
     'HMAC',
     await keyFor(secret),

@@ -86,6 +86,26 @@ export async function storedVideoInfo(
   };
 }
 
+/** A single byte range as a client asks for it: `a-b` or `a-` (`first`), or `-n` (`suffix`). */
+interface AskedRange {
+  first?: number;
+  suffix?: number;
+}
+
+/**
+ * The one kind of `Range` served: a single `bytes=a-b`, `a-` or `-n`. Another unit, several
+ * ranges or a malformed one is ignored, as RFC 9110 asks (the whole video, 200): R2 would
+ * answer some of them with the whole object as a 206 that says `bytes`.
+ */
+function askedRange(header: string | null): AskedRange | undefined {
+  const match = /^bytes=(?:(\d+)-(\d*)|-(\d+))$/.exec(header?.trim() ?? '');
+  if (!match) return undefined;
+  const [, first, last, suffix] = match;
+  if (suffix !== undefined) return { suffix: Number(suffix) };
+  if (last && Number(last) < Number(first)) return undefined;
+  return { first: Number(first) };
+}
+
 /**
  * The stored video, honouring a single `Range` so players can seek; undefined when not stored.
  * R2 parses the Range header itself; what it cannot satisfy is answered 416.
@@ -95,16 +115,21 @@ export async function serveStoredVideo(
   taskId: string,
   request: Request,
 ): Promise<Response | undefined> {
-  const wantsRange = request.headers.has('range');
+  const range = askedRange(request.headers.get('range'));
+  const refused = async () => {
+    const head = await bucket.head(keyFor(taskId));
+    return head ? unsatisfiable(head.size) : undefined;
+  };
+  // The last 0 bytes: nothing to send, which R2 would take for the whole object.
+  if (range?.suffix === 0) return refused();
   let object: R2ObjectBody | null;
   try {
     object = (await bucket.get(keyFor(taskId), {
-      range: wantsRange ? request.headers : undefined,
+      range: range ? request.headers : undefined,
     })) as R2ObjectBody | null;
   } catch {
     // R2 refuses a range it cannot satisfy with an error, not a status.
-    const head = await bucket.head(keyFor(taskId));
-    return head ? unsatisfiable(head.size) : undefined;
+    return refused();
   }
   if (!object) return undefined;
   const headers = new Headers();
@@ -113,11 +138,10 @@ export async function serveStoredVideo(
   headers.set('accept-ranges', 'bytes');
   // The bytes of a finished video never change.
   headers.set('cache-control', 'private, max-age=31536000, immutable');
-  if (wantsRange && object.range) {
+  if (range && object.range) {
     const { offset, length } = resolveRange(object.range, object.size);
     // Some R2 implementations answer a range starting past the end with the whole object.
-    const start = /^bytes=(\d+)-/.exec(request.headers.get('range') ?? '')?.[1];
-    if (length <= 0 || (start !== undefined && Number(start) >= object.size)) {
+    if (length <= 0 || (range.first !== undefined && range.first >= object.size)) {
       await object.body.cancel();
       return unsatisfiable(object.size);
     }

@@ -36,6 +36,7 @@ export { mib } from './mib.ts';
 export type { PollIntervalOptions } from './poll-interval.ts';
 export { pollDelayMs } from './poll-interval.ts';
 export { redactor } from './redactor.ts';
+export { parseRetryAfter } from './retry-policy.ts';
 export type { SharedWait, SharedWaitOptions } from './shared-wait.ts';
 export { createSharedWait } from './shared-wait.ts';
 export type { Task, TaskParams } from './task.ts';

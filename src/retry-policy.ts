@@ -1,4 +1,5 @@
 import type { JimengError } from './errors.ts';
+import { MAX_TIMER_MS } from './timer-queue.ts';
 
 /** HTTP statuses worth asking again; the business codes are in business-codes.ts. */
 export const retryStatusCodes: ReadonlySet<number> = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -40,12 +41,16 @@ export function retryDelayMs(
   return Math.max(error.retryAfterMs ?? 0, backoff);
 }
 
-/** `Retry-After` is either delta-seconds or an HTTP date. */
+/**
+ * `Retry-After` is either delta-seconds or an HTTP date. Capped at the longest timer a platform
+ * honours: 400 digits of seconds would otherwise read as Infinity, a wait that never ends and a
+ * message that says "try again in Infinity s".
+ */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  const ms = /^\d+(\.\d+)?$/.test(trimmed)
+    ? Math.round(Number(trimmed) * 1000)
+    : Math.max(0, Date.parse(trimmed) - now);
+  return Number.isNaN(ms) ? undefined : Math.min(ms, MAX_TIMER_MS);
 }

@@ -1,9 +1,11 @@
-import type { ChatInputCommandInteraction, SlashCommandOptionsOnlyBuilder } from 'discord.js';
+import type { ChatInputCommandInteraction } from 'discord.js';
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { CommandContext } from './context.ts';
 import * as jimeng from './jimeng.ts';
 
 export interface Command {
-  data: Pick<SlashCommandOptionsOnlyBuilder, 'name' | 'toJSON'>;
+  /** The definition as Discord takes it: plain JSON, shared with the Worker. */
+  data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
 }
 

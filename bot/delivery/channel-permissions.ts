@@ -1,16 +1,19 @@
-import { PermissionFlagsBits } from 'discord.js';
 import type { Job } from '../jobs/job.ts';
+import { PermissionBits } from './discord-codes.ts';
 
 /** What the bot lacks to post (with a file when `withFile`) in the job's channel. */
-export function missingPermissions(job: Job, withFile: boolean): string[] {
+export function missingPermissions(
+  job: Pick<Job, 'appPermissions' | 'inThread'>,
+  withFile: boolean,
+): string[] {
   if (job.appPermissions === null) return [];
   const has = BigInt(job.appPermissions);
   const needed: [string, bigint][] = [
-    ['View Channel', PermissionFlagsBits.ViewChannel],
+    ['View Channel', PermissionBits.ViewChannel],
     job.inThread
-      ? ['Send Messages in Threads', PermissionFlagsBits.SendMessagesInThreads]
-      : ['Send Messages', PermissionFlagsBits.SendMessages],
+      ? ['Send Messages in Threads', PermissionBits.SendMessagesInThreads]
+      : ['Send Messages', PermissionBits.SendMessages],
   ];
-  if (withFile) needed.push(['Attach Files', PermissionFlagsBits.AttachFiles]);
+  if (withFile) needed.push(['Attach Files', PermissionBits.AttachFiles]);
   return needed.filter(([, bit]) => (has & bit) !== bit).map(([name]) => name);
 }

@@ -1,10 +1,10 @@
-import { DiscordAPIError, type REST, RESTJSONErrorCodes, Routes } from 'discord.js';
 import { type Clock, type ConcurrencyLimit, createConcurrencyLimit } from '../../src/index.ts';
-import type { Job } from '../jobs/job.ts';
+import { type Job, jobLogFields } from '../jobs/job.ts';
 import type { Logger } from '../log.ts';
 import { mention, PROGRESS_MARK } from '../replies/messages.ts';
 import type { LinkButtonRow } from '../replies/watch-button.ts';
 import { missingPermissions } from './channel-permissions.ts';
+import { channelRefusalCodes, DiscordCodes, deadTokenCodes } from './discord-codes.ts';
 
 export interface OutgoingFile {
   name: string;
@@ -29,33 +29,31 @@ export class AttachmentTooLargeError extends Error {
   override name = 'AttachmentTooLargeError' as const;
 }
 
+/** A message body as Discord takes it: JSON, or `payload_json` beside `files[0]`. */
+export interface MessageBody {
+  content: string;
+  attachments: { id: number; filename: string }[];
+  allowed_mentions?: { users: string[] };
+  nonce?: string;
+  enforce_nonce?: boolean;
+  components?: LinkButtonRow[];
+}
+
 /**
- * Discord's answers that mean "this interaction token is no use any more". Unknown Message is
- * the reply itself deleted (by a moderator, or the user): nothing is left to edit, so the video
- * goes to the channel rather than nowhere.
+ * The three Discord calls a delivery makes, on whatever HTTP client the bot has: discord.js's
+ * REST for the gateway bot, `fetch` for the Worker. The rules of when to make which are the
+ * deliverer's, and the same for both.
  */
-const deadTokenCodes: ReadonlySet<number | string> = new Set([
-  RESTJSONErrorCodes.InvalidWebhookToken,
-  RESTJSONErrorCodes.UnknownWebhook,
-  RESTJSONErrorCodes.UnknownInteraction,
-  RESTJSONErrorCodes.UnknownMessage,
-]);
-
-/** Discord's answers that mean the bot may not post in the job's channel after all. */
-const channelRefusalCodes: ReadonlySet<number | string> = new Set([
-  RESTJSONErrorCodes.MissingPermissions,
-  RESTJSONErrorCodes.MissingAccess,
-  RESTJSONErrorCodes.UnknownChannel,
-]);
-
-/** The message's file as a Discord REST call carries it: `attachments` in the body, `files` beside. */
-const fileParts = ({ file }: OutgoingMessage) =>
-  file
-    ? {
-        attachments: [{ id: 0, filename: file.name }],
-        files: [{ name: file.name, data: file.data, contentType: file.contentType }],
-      }
-    : { attachments: [], files: undefined };
+export interface DiscordTransport {
+  /** `PATCH /webhooks/{application}/{token}/messages/@original`, by the token alone. */
+  editOriginal(job: Job, body: MessageBody, file: OutgoingFile | undefined): Promise<void>;
+  /** `GET` of the same message. */
+  readOriginal(job: Job): Promise<{ content?: string; attachments?: unknown[] }>;
+  /** `POST /channels/{id}/messages` with the bot token; absent when there is no bot token. */
+  postInChannel?: (job: Job, body: MessageBody, file: OutgoingFile | undefined) => Promise<void>;
+  /** Discord's JSON error code of a failed call; undefined when Discord did not answer one. */
+  errorCode(error: unknown): number | undefined;
+}
 
 /** Only a message with buttons sends `components`: every other body stays as it was. */
 const componentParts = ({ components }: OutgoingMessage) => (components ? { components } : {});
@@ -78,11 +76,11 @@ export interface Deliverer {
   deliver(job: Job, message: OutgoingMessage): Promise<Delivery>;
 }
 
+/** A token is left alone this long before it dies, so an upload never straddles its end. */
+export const TOKEN_MARGIN_MS = 60 * 1000;
+
 export interface DelivererOptions {
-  /** The bot's REST, for channel messages. */
-  rest: REST;
-  /** Interaction webhooks (see interaction-rest.ts); `rest` when not given. */
-  interactionRest?: REST | undefined;
+  transport: DiscordTransport;
   clock: Clock;
   logger: Logger;
   /**
@@ -96,82 +94,77 @@ export interface DelivererOptions {
 
 /**
  * Posts through the interaction webhook by token rather than through a live `Interaction`
- * object, so a job resumed after a restart delivers the same way as a fresh one.
+ * object, so a job resumed after a restart (or picked up by any alarm) delivers the same way
+ * as a fresh one.
  */
 export function createDeliverer(options: DelivererOptions): Deliverer {
-  const { rest, clock, logger } = options;
-  const interactionRest = options.interactionRest ?? rest;
+  const { transport, clock, logger } = options;
   const limit = options.limit ?? createConcurrencyLimit(32);
-  const margin = options.tokenMarginMs ?? 60_000;
+  const margin = options.tokenMarginMs ?? TOKEN_MARGIN_MS;
 
   const tokenUsable = (job: Job) => !job.tokenDead && clock.now() < job.tokenExpiresAt - margin;
 
-  const markDead = (job: Job, error: DiscordAPIError) => {
+  /** True when Discord said the token (or the reply) is gone: the job then knows it for good. */
+  const refusedToken = (job: Job, error: unknown) => {
+    const code = transport.errorCode(error);
+    if (code === undefined || !deadTokenCodes.has(code)) return false;
     job.tokenDead = true;
-    logger('interaction_token_refused', {
-      jobId: job.id,
-      taskId: job.taskId,
-      requestId: job.requestId,
-      discordCode: error.code,
-    });
+    logger('interaction_token_refused', { ...jobLogFields(job), discordCode: code });
+    return true;
   };
 
   /** One call that carries a message; Discord's refusal of its file as too large is typed. */
-  const upload = async (call: () => Promise<unknown>) => {
+  const upload = async (call: () => Promise<void>) => {
     try {
       await limit.run(call);
     } catch (error) {
-      if (
-        error instanceof DiscordAPIError &&
-        error.code === RESTJSONErrorCodes.RequestEntityTooLarge
-      )
-        throw new AttachmentTooLargeError(error.message);
+      if (transport.errorCode(error) === DiscordCodes.RequestEntityTooLarge) {
+        throw new AttachmentTooLargeError((error as Error).message);
+      }
       throw error;
     }
   };
 
-  const editOriginal = (job: Job, message: OutgoingMessage) => {
-    const parts = fileParts(message);
-    return upload(() =>
-      interactionRest.patch(Routes.webhookMessage(job.applicationId, job.interactionToken), {
-        auth: false,
-        body: {
+  const attachments = ({ file }: OutgoingMessage) => (file ? [{ id: 0, filename: file.name }] : []);
+
+  const editOriginal = (job: Job, message: OutgoingMessage) =>
+    upload(() =>
+      transport.editOriginal(
+        job,
+        {
           content: message.content,
-          attachments: parts.attachments,
+          attachments: attachments(message),
           ...componentParts(message),
         },
-        files: parts.files,
-      }),
+        message.file,
+      ),
     );
-  };
 
   /** The way once the interaction token is no use: a channel message mentioning the user. */
   const postInChannel = async (job: Job, message: OutgoingMessage): Promise<Delivery> => {
+    const post = transport.postInChannel;
+    if (!post) return { via: 'nowhere', missing: [], reason: 'no bot token (DISCORD_TOKEN)' };
     const missing = missingPermissions(job, Boolean(message.file));
     if (missing.length > 0) {
       return { via: 'nowhere', missing, reason: 'missing channel permissions' };
     }
-    const parts = fileParts(message);
+    const body: MessageBody = {
+      content: mention(job.userId, message.content),
+      allowed_mentions: { users: [job.userId] },
+      // A job resumed after a crash that followed this post posts again: with the job's id as
+      // an enforced nonce, Discord hands back the first message instead of a second.
+      nonce: job.id.slice(-25),
+      enforce_nonce: true,
+      attachments: attachments(message),
+      ...componentParts(message),
+    };
     try {
-      await upload(() =>
-        rest.post(Routes.channelMessages(job.channelId), {
-          body: {
-            content: mention(job.userId, message.content),
-            allowed_mentions: { users: [job.userId] },
-            // A job resumed after a crash that followed this post posts again: with the job's
-            // id as an enforced nonce, Discord hands back the first message instead of a second.
-            nonce: job.id.slice(-25),
-            enforce_nonce: true,
-            attachments: parts.attachments,
-            ...componentParts(message),
-          },
-          files: parts.files,
-        }),
-      );
+      await upload(() => post(job, body, message.file));
       return { via: 'channel' };
     } catch (error) {
-      if (error instanceof DiscordAPIError && channelRefusalCodes.has(error.code)) {
-        return { via: 'nowhere', missing: [], reason: `Discord answered ${error.code}` };
+      const code = transport.errorCode(error);
+      if (code !== undefined && channelRefusalCodes.has(code)) {
+        return { via: 'nowhere', missing: [], reason: `Discord answered ${code}` };
       }
       throw error;
     }
@@ -186,10 +179,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         await editOriginal(job, { content });
         return true;
       } catch (error) {
-        if (error instanceof DiscordAPIError && deadTokenCodes.has(error.code)) {
-          markDead(job, error);
-          return false;
-        }
+        if (refusedToken(job, error)) return false;
         throw error;
       }
     },
@@ -197,11 +187,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     async replyIsFinal(job) {
       if (!tokenUsable(job)) return false;
       try {
-        const reply = (await limit.run(() =>
-          interactionRest.get(Routes.webhookMessage(job.applicationId, job.interactionToken), {
-            auth: false,
-          }),
-        )) as { content?: string; attachments?: unknown[] };
+        const reply = await limit.run(() => transport.readOriginal(job));
         const content = reply.content ?? '';
         return (
           Boolean(reply.attachments?.length) ||
@@ -218,8 +204,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           await editOriginal(job, message);
           return { via: 'interaction' };
         } catch (error) {
-          if (!(error instanceof DiscordAPIError && deadTokenCodes.has(error.code))) throw error;
-          markDead(job, error);
+          if (!refusedToken(job, error)) throw error;
         }
       }
       return postInChannel(job, message);

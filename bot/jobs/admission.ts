@@ -9,7 +9,33 @@ import type { Job } from './job.ts';
  */
 type Admission = { ok: true; release: () => void } | { ok: false; text: string };
 
-type Claim = Pick<Job, 'userId'> & { taskId: string | null; channelId: string | undefined };
+/** A job counted against its user's cap. */
+export interface Claim {
+  taskId: string | null;
+  channelId: string | undefined;
+}
+
+type UserClaim = Pick<Job, 'userId'> & Claim;
+
+/**
+ * Whether one more job fits beside a user's `claims` (their jobs now), or the refusal to say:
+ * the same task followed twice in one channel, or `max` jobs already. The gateway bot counts
+ * its running jobs; the Worker its `DiscordUser` object's stored claims.
+ */
+export function admissionFor(
+  claims: Iterable<Claim>,
+  wanted: Claim,
+  max: number,
+): { ok: true } | { ok: false; text: string; active?: number } {
+  let count = 0;
+  for (const claim of claims) {
+    if (wanted.taskId && claim.taskId === wanted.taskId && claim.channelId === wanted.channelId) {
+      return { ok: false, text: alreadyFollowingText(wanted.taskId) };
+    }
+    count++;
+  }
+  return count >= max ? { ok: false, text: userCapText(max), active: count } : { ok: true };
+}
 
 export interface JobAdmissionOptions {
   maxJobsPerUser: number;
@@ -23,22 +49,18 @@ export type Admit = (userId: string, taskId?: string, channelId?: string) => Adm
 
 export function createJobAdmission(options: JobAdmissionOptions): Admit {
   const { maxJobsPerUser, logger, runningJobs } = options;
-  const admitted = new Set<Claim>();
+  const admitted = new Set<UserClaim>();
   return (userId, taskId, channelId) => {
-    let count = 0;
-    const claims: Claim[] = [...runningJobs(), ...admitted];
-    for (const job of claims) {
-      if (job.userId !== userId) continue;
-      if (taskId && job.taskId === taskId && job.channelId === channelId) {
-        return { ok: false, text: alreadyFollowingText(taskId) };
+    const mine = [...runningJobs(), ...admitted].filter((claim) => claim.userId === userId);
+    const wanted: UserClaim = { userId, taskId: taskId ?? null, channelId };
+    const admission = admissionFor(mine, wanted, maxJobsPerUser);
+    if (!admission.ok) {
+      if (admission.active !== undefined) {
+        logger('job_refused', { userId, taskId, reason: 'per-user cap', active: admission.active });
       }
-      count++;
+      return admission;
     }
-    if (count >= maxJobsPerUser) {
-      logger('job_refused', { userId, taskId, reason: 'per-user cap', active: count });
-      return { ok: false, text: userCapText(maxJobsPerUser) };
-    }
-    const claim: Claim = { userId, taskId: taskId ?? null, channelId };
+    const claim = wanted;
     admitted.add(claim);
     return { ok: true, release: () => admitted.delete(claim) };
   };

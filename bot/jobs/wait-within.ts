@@ -7,6 +7,18 @@ import {
   TimeoutError,
 } from '../../src/index.ts';
 
+/** The end of a job that waited its whole time: the task may still finish. */
+export function stoppedWaitingError(
+  taskId: string,
+  timeoutMs: number,
+  requestId: string | undefined,
+): TimeoutError {
+  return new TimeoutError(
+    `Stopped waiting for task ${taskId} after ${Math.round(timeoutMs / 60_000)} min. The task may still finish: query it again later.`,
+    { taskId, requestId },
+  );
+}
+
 /**
  * Waits for the task for this job's own `timeoutMs`, then leaves the shared loop with a
  * `TimeoutError`; the loop itself goes on for anyone who joined later.
@@ -29,12 +41,7 @@ export async function waitWithin(
     timeoutMs > MAX_TIMER_MS
       ? () => {}
       : clock.schedule(timeoutMs, () =>
-          leave.abort(
-            new TimeoutError(
-              `Stopped waiting for task ${taskId} after ${Math.round(timeoutMs / 60_000)} min. The task may still finish: query it again later.`,
-              { taskId, requestId },
-            ),
-          ),
+          leave.abort(stoppedWaitingError(taskId, timeoutMs, requestId)),
         );
   try {
     return await sharedWait.wait(taskId, {

@@ -173,7 +173,27 @@ function edgeLinkLines(
 ): string[] {
   if (shareUrl) return [`Watch and share it here (the link keeps working): ${shareUrl}`];
   if (!edgePublicURL) return [];
-  return [`A link that keeps working: ${edgePublicURL.replace(/\/+$/, '')}/task/${task.id}/video`];
+  return [`A link that keeps working: ${edgeVideoLink(edgePublicURL, task.id)}`];
+}
+
+function edgeVideoLink(edgePublicURL: string, taskId: string): string {
+  return `${edgePublicURL.replace(/\/+$/, '')}/task/${taskId}/video`;
+}
+
+/**
+ * The last edit an interaction token allows when nothing can post in the channel later (the
+ * Worker without a bot token): where the video will be, so nothing is lost silently.
+ */
+export function tokenEndingText(
+  taskId: string,
+  edgePublicURL: string | undefined,
+  shareUrl?: string,
+): string {
+  const link = shareUrl ?? (edgePublicURL && edgeVideoLink(edgePublicURL, taskId));
+  const where = link
+    ? `once it is done, the video will be at ${link}`
+    : `once it is done, run \`/jimeng result task_id:${taskId}\` for the video`;
+  return `I can no longer update this reply after 15 minutes: ${where}.`;
 }
 
 export function failureText(taskId: string | null, error: unknown): string {

@@ -1,4 +1,5 @@
 import { isJimengError } from '../../src/index.ts';
+import { DEAD_LINK_STATUSES } from '../video-relay.ts';
 import { isVideoStored, storeVideo } from '../video-store.ts';
 import type { JobKind, JobOutcome } from './job-kind.ts';
 
@@ -9,9 +10,6 @@ export const ARCHIVE_JOB_ID = 'archive';
 const LINK_MARGIN_MS = 60_000;
 /** Waits after failed copies; then the follower gives up (the link itself lives about an hour). */
 const RETRY_DELAYS_MS = [2_000, 10_000, 30_000, 120_000, 600_000];
-
-/** Statuses a video host answers for a link that has expired. */
-const deadLinkStatuses = new Set([403, 404, 410]);
 
 type Empty = Record<string, never>;
 
@@ -48,7 +46,7 @@ export const archiveJob: JobKind<Empty> = {
       if (!isJimengError(error)) throw error;
       // The provider's clips are a few MB: one over the cap will not shrink on a second try.
       if (error.code === 'too_large') return { status: 'drop', error: error.message };
-      const dead = error.httpStatus !== undefined && deadLinkStatuses.has(error.httpStatus);
+      const dead = error.httpStatus !== undefined && DEAD_LINK_STATUSES.has(error.httpStatus);
       return later(upstream.redact(error.message), dead);
     }
   },

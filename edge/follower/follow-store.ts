@@ -6,6 +6,8 @@ export interface Follow {
   taskId: string;
   /** When following began: the poll schedule grows with the time since. */
   startedAt: number;
+  /** When the task was submitted, if it was submitted through this edge (POST /tasks, Discord). */
+  submittedAt: number | undefined;
   /** The last time a caller asked (a watcher coming or going, a subscription, a submit). */
   askedAt: number;
   /** The latest snapshot. */
@@ -22,6 +24,7 @@ export interface Follow {
 interface FollowRow extends Record<string, SqlStorageValue> {
   task_id: string;
   started_at: number;
+  submitted_at: number | null;
   asked_at: number;
   task: string | null;
   error: string | null;
@@ -30,7 +33,7 @@ interface FollowRow extends Record<string, SqlStorageValue> {
   refresh: number;
 }
 
-export const FOLLOW_SCHEMA = `CREATE TABLE IF NOT EXISTS follow (
+const FOLLOW_SCHEMA = `CREATE TABLE IF NOT EXISTS follow (
   task_id TEXT PRIMARY KEY,
   started_at INTEGER NOT NULL,
   asked_at INTEGER NOT NULL,
@@ -38,8 +41,17 @@ export const FOLLOW_SCHEMA = `CREATE TABLE IF NOT EXISTS follow (
   error TEXT,
   polled_at INTEGER,
   next_poll_at INTEGER,
-  refresh INTEGER NOT NULL DEFAULT 0
+  refresh INTEGER NOT NULL DEFAULT 0,
+  submitted_at INTEGER
 )`;
+
+/** Creates the table, or brings one stored by an older version up to date. */
+export function migrateFollow(sql: SqlStorage): void {
+  sql.exec(FOLLOW_SCHEMA);
+  if (!sql.exec('SELECT * FROM follow LIMIT 0').columnNames.includes('submitted_at')) {
+    sql.exec('ALTER TABLE follow ADD COLUMN submitted_at INTEGER');
+  }
+}
 
 /** The follower's task and poll schedule in its SQLite storage. Every write is one statement. */
 export class FollowStore {
@@ -55,6 +67,7 @@ export class FollowStore {
     return {
       taskId: row.task_id,
       startedAt: row.started_at,
+      submittedAt: row.submitted_at ?? undefined,
       askedAt: row.asked_at,
       task: row.task === null ? undefined : (JSON.parse(row.task) as Task),
       error: row.error === null ? undefined : (JSON.parse(row.error) as WireError),
@@ -82,6 +95,11 @@ export class FollowStore {
       now,
     );
     return this.read() as Follow;
+  }
+
+  /** The task was submitted at `at`: the earliest such moment is kept. */
+  submitted(at: number): void {
+    this.#sql.exec('UPDATE follow SET submitted_at = MIN(COALESCE(submitted_at, ?), ?)', at, at);
   }
 
   asked(now: number): void {

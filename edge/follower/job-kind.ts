@@ -2,6 +2,7 @@ import type { Task } from '../../src/index.ts';
 import type { Env } from '../env.ts';
 import type { Settings } from '../settings.ts';
 import type { Upstream } from '../upstream.ts';
+import type { WireError } from './follower-update.ts';
 import type { Job } from './job-store.ts';
 
 /** What a follower knows, as its jobs see it. */
@@ -9,6 +10,10 @@ export interface FollowerView {
   taskId: string;
   /** The latest snapshot, if any query has answered yet. */
   task: Task | undefined;
+  /** Why the latest query failed; undefined once one answers again. */
+  error: WireError | undefined;
+  /** When the latest query answered (or failed): a new value is news. */
+  polledAt: number | undefined;
   /** Whether the video is in R2 (the archive job finished). */
   archived: boolean;
   /** Jobs of `kind` not finished yet. */
@@ -33,12 +38,13 @@ export interface JobContext<Data> {
 /**
  * How an attempt ended. `retry` runs it again at `at` (with `refresh`, the follower queries the
  * task first, for a fresh video link); `wait` puts it back to waiting for the next change of
- * state (a progress message edited, more to come); `done` and `drop` are final.
+ * state (a progress message edited, more to come), or until `at` if that comes first (a
+ * deadline of the job's own, which must not wait for a query); `done` and `drop` are final.
  */
 export type JobOutcome<Data> =
   | { status: 'done'; data?: Data }
   | { status: 'retry'; at: number; error: string; data?: Data; refresh?: boolean }
-  | { status: 'wait'; data?: Data }
+  | { status: 'wait'; data?: Data; at?: number | undefined }
   | { status: 'drop'; error: string };
 
 /**

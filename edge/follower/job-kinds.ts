@@ -1,8 +1,9 @@
+import { discordJob } from '../discord/discord-job.ts';
 import { archiveJob } from './archive-job.ts';
 import type { JobKind } from './job-kind.ts';
 import { webhookJob } from './webhook-job.ts';
 
-const kinds: JobKind<unknown>[] = [archiveJob, webhookJob];
+const kinds: JobKind<unknown>[] = [archiveJob, webhookJob, discordJob as JobKind<unknown>];
 
 /**
  * Every kind of job a follower runs, by the name stored with each job. A new kind (a Discord

@@ -1,6 +1,7 @@
 /**
- * `waiting`: for a state of the task (a webhook waits for the end). `due`: to be attempted at
- * `nextAt`. `done` and `dropped` are final and kept, so a repeated alarm finds them finished.
+ * `waiting`: for a state of the task (a webhook waits for the end), or until `nextAt` when it
+ * has one. `due`: to be attempted at `nextAt`. `done` and `dropped` are final and kept, so a
+ * repeated alarm finds them finished.
  */
 export type JobState = 'waiting' | 'due' | 'done' | 'dropped';
 
@@ -100,11 +101,11 @@ export class JobStore {
       .map(toJob);
   }
 
-  /** Jobs due by `now`, earliest first. */
+  /** Jobs due by `now` (waiting ones whose time has come too), earliest first. */
   due(now: number, limit: number): Job[] {
     return this.#sql
       .exec<JobRow>(
-        "SELECT * FROM jobs WHERE state = 'due' AND next_at <= ? ORDER BY next_at, id LIMIT ?",
+        `SELECT * FROM jobs WHERE ${PENDING} AND next_at <= ? ORDER BY next_at, id LIMIT ?`,
         now,
         limit,
       )
@@ -114,7 +115,7 @@ export class JobStore {
 
   nextDueAt(): number | undefined {
     const [row] = this.#sql
-      .exec<{ at: number | null }>("SELECT MIN(next_at) AS at FROM jobs WHERE state = 'due'")
+      .exec<{ at: number | null }>(`SELECT MIN(next_at) AS at FROM jobs WHERE ${PENDING}`)
       .toArray();
     return row?.at ?? undefined;
   }
@@ -162,8 +163,9 @@ export class JobStore {
     );
   }
 
-  wait(id: string): void {
-    this.#sql.exec("UPDATE jobs SET state = 'waiting', next_at = NULL WHERE id = ?", id);
+  /** Waits for the next change of state, or until `at` if that comes first. */
+  wait(id: string, at?: number): void {
+    this.#sql.exec("UPDATE jobs SET state = 'waiting', next_at = ? WHERE id = ?", at ?? null, id);
   }
 
   finish(id: string, state: 'done' | 'dropped', now: number, error?: string): void {

@@ -7,13 +7,16 @@ import {
   type Task,
 } from '../../src/index.ts';
 import { cacheSeconds } from '../cache-policy.ts';
+import { discordJob, discordJobId } from '../discord/discord-job.ts';
+import type { InteractionJob } from '../discord/interaction-job.ts';
 import { edgeTask } from '../edge-task.ts';
 import type { Env } from '../env.ts';
+import { logUnexpected } from '../log-unexpected.ts';
 import { type RenderedTask, renderTask } from '../rendered-task.ts';
 import { readSettings, type Settings } from '../settings.ts';
 import { type Upstream, upstreamFor } from '../upstream.ts';
 import { ARCHIVE_JOB_ID, archiveJob } from './archive-job.ts';
-import { FOLLOW_SCHEMA, type Follow, FollowStore } from './follow-store.ts';
+import { type Follow, FollowStore, migrateFollow } from './follow-store.ts';
 import { type FollowerUpdate, toWireError } from './follower-update.ts';
 import type { FollowerView, JobOutcome } from './job-kind.ts';
 import { jobKinds } from './job-kinds.ts';
@@ -84,7 +87,7 @@ export class TaskFollower extends DurableObject<Env> {
       if (isTerminalStatus(task.status)) watcher.close();
       else if (nextPollAt === undefined) {
         // An idle follower: its state may be old, so it asks at once.
-        void this.#poll();
+        this.#poll().catch((error) => logUnexpected('follower: a query failed', error));
       }
     } else if (
       !task &&
@@ -96,7 +99,7 @@ export class TaskFollower extends DurableObject<Env> {
       watcher.send({ type: 'error', error, polled: false });
     } else {
       // Nothing known yet, or a settled state too old to trust (a dead video link).
-      void this.#poll();
+      this.#poll().catch((error) => logUnexpected('follower: a query failed', error));
     }
     await this.#arm();
     return new Response(watcher.readable, {
@@ -105,17 +108,20 @@ export class TaskFollower extends DurableObject<Env> {
   }
 
   /**
-   * A task just submitted through the edge: followed to its end when its video is to be kept
-   * (VIDEOS) or a webhook waits for it.
+   * A task just submitted through the edge: its submit is noted (the watch page's clock counts
+   * from it), and it is followed to its end when its video is to be kept (VIDEOS) or a webhook
+   * waits for it.
    */
   async follow(taskId: string, webhookUrl?: string): Promise<{ webhookId?: string }> {
     const now = Date.now();
     const follow = this.#follows.begin(assertTaskId(taskId), now);
+    this.#follows.submitted(now);
     if (this.env.VIDEOS)
       this.#jobs.add({ id: ARCHIVE_JOB_ID, kind: archiveJob.name, data: {} }, now);
     const webhook = webhookUrl === undefined ? undefined : this.#addWebhook(webhookUrl, now);
+    const keep = Boolean(this.env.VIDEOS) || webhook !== undefined;
     // The task was created a moment ago: its first query can wait one interval.
-    if (!follow.task && follow.nextPollAt === undefined && !this.#polling) {
+    if (keep && !follow.task && follow.nextPollAt === undefined && !this.#polling) {
       this.#follows.planPoll(now + this.#settings().pollIntervalMs);
     }
     this.#afterChange();
@@ -146,6 +152,29 @@ export class TaskFollower extends DurableObject<Env> {
     return result;
   }
 
+  /**
+   * A Discord command following this task (`/jimeng result`, or a `/jimeng create` once
+   * submitted): kept as a durable job, its reply driven by this follower's polls. Adding the
+   * same interaction twice adds nothing.
+   */
+  async addDiscordJob(job: InteractionJob): Promise<void> {
+    const now = Date.now();
+    const follow = this.#follows.begin(assertTaskId(job.taskId), now);
+    const task = follow.task;
+    // A settled state too old to trust (a dead video link) is asked again, like a watcher's,
+    // and the job waits for that answer rather than act on the old one.
+    const stale =
+      task !== undefined && isTerminalStatus(task.status) && cacheSeconds(task, now) <= 0;
+    const data = stale ? { ...job, seenPollAt: follow.polledAt } : job;
+    // A `/jimeng create` was submitted moments ago, for this command.
+    if (job.kind === 'create') this.#follows.submitted(job.createdAt);
+    this.#jobs.add({ id: discordJobId(job), kind: discordJob.name, data }, now);
+    if (stale) this.#follows.requestRefresh(now);
+    else this.#resume(now);
+    this.#afterChange();
+    await this.#arm();
+  }
+
   /** A done task that plain `GET` saw without an R2 copy: kept like any other. */
   async adopt(task: Task): Promise<void> {
     if (!this.env.VIDEOS || task.status !== 'done') return;
@@ -158,6 +187,19 @@ export class TaskFollower extends DurableObject<Env> {
     this.#spawn();
     this.#afterChange();
     await this.#arm();
+  }
+
+  /**
+   * Since when this task's time is known to count: its submit through this edge, else when it
+   * was first followed here. Undefined when nobody has followed it. Reads only.
+   */
+  async since(): Promise<{ at: number; submitted: boolean } | undefined> {
+    const follow = this.#follows.read();
+    if (!follow) return undefined;
+    const { submittedAt, startedAt } = follow;
+    return submittedAt === undefined
+      ? { at: startedAt, submitted: false }
+      : { at: Math.min(submittedAt, startedAt), submitted: true };
   }
 
   override async alarm(): Promise<void> {
@@ -207,7 +249,7 @@ export class TaskFollower extends DurableObject<Env> {
   }
 
   #migrate(): void {
-    this.ctx.storage.sql.exec(FOLLOW_SCHEMA);
+    migrateFollow(this.ctx.storage.sql);
     this.ctx.storage.sql.exec(JOB_SCHEMA);
   }
 
@@ -215,6 +257,8 @@ export class TaskFollower extends DurableObject<Env> {
     return {
       taskId: follow?.taskId ?? '',
       task: follow?.task,
+      error: follow?.error,
+      polledAt: follow?.polledAt,
       archived: this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done',
       pending: (kind) => this.#jobs.pending(kind),
     };
@@ -380,7 +424,7 @@ export class TaskFollower extends DurableObject<Env> {
         if (outcome.refresh) this.#follows.requestRefresh(now);
         break;
       case 'wait':
-        this.#jobs.wait(job.id);
+        this.#jobs.wait(job.id, outcome.at);
         break;
     }
   }

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import type { AppEnv } from '../env.ts';
 
 /** `GET /healthz`: no auth, no upstream call (a health probe must not spend the provider's quota). */

@@ -1,9 +1,9 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { assertTaskId } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
-import { MIN_SHARE_SECRET_LENGTH, shareSignature } from '../share-link.ts';
-import { watchLinks } from '../watch/watch-links.ts';
+import { MIN_SHARE_SECRET_LENGTH } from '../share-link.ts';
+import { sharePage } from '../watch/watch-links.ts';
 
 /**
  * The secret share links are signed with, or an error that says what to set. A short secret
@@ -35,7 +35,7 @@ export function shareSecretOf(secret: string | undefined): string {
 export const shareRoute = new Hono<AppEnv>().get('/:id/share', async (c) => {
   const id = assertTaskId(c.req.param('id'));
   const secret = shareSecretOf(c.get('settings').shareSecret);
-  const { page } = watchLinks(new URL(c.req.url).origin, id, await shareSignature(secret, id));
+  const page = await sharePage(new URL(c.req.url).origin, secret, id);
   // The same link every time: a cache may keep it for as long as the secret lives.
   c.header('cache-control', 'private, max-age=3600');
   return c.json({ url: page });

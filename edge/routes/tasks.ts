@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { parseCreateVideoOptions } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
@@ -24,7 +24,8 @@ const createVideoBody = jsonBody((value) => {
 
 /**
  * `POST /tasks`: submit a text- or image-to-video task; 201, `Location: /task/:id`. The task's
- * follower starts at once when its video is to be kept (VIDEOS) or `webhookUrl` waits for its end.
+ * follower notes the submit (the watch page counts the task's time from it), and starts
+ * following at once when its video is to be kept (VIDEOS) or `webhookUrl` waits for its end.
  */
 export const tasksRoute = new Hono<AppEnv>().post('/', createVideoBody, async (c) => {
   const { options, webhookUrl } = c.req.valid('json');
@@ -37,7 +38,7 @@ export const tasksRoute = new Hono<AppEnv>().post('/', createVideoBody, async (c
   c.header('location', new URL(`/task/${encodeURIComponent(taskId)}`, c.req.url).href);
   c.header('cache-control', 'no-store');
   const created = { taskId, ...(requestId ? { requestId } : {}) };
-  if (webhookUrl === undefined && !(c.env.VIDEOS && c.env.FOLLOWERS)) return c.json(created, 201);
+  if (!c.env.FOLLOWERS) return c.json(created, 201);
   try {
     const { webhookId } = await followerFor(c.env, taskId).follow(taskId, webhookUrl);
     return c.json({ ...created, ...(webhookId ? { webhookId } : {}) }, 201);

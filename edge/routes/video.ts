@@ -1,8 +1,10 @@
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from 'hono/tiny';
 import { assertTaskId, terminalTaskError } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
 import { loadTask } from '../task-source.ts';
+import { relayVideo } from '../video-relay.ts';
 import { serveStoredVideo, storeVideo } from '../video-store.ts';
 
 /**
@@ -14,8 +16,20 @@ export const videoRoute = new Hono<AppEnv>().get('/:id/video', (c) =>
   taskVideo(c, assertTaskId(c.req.param('id'))),
 );
 
+export interface TaskVideoOptions {
+  /**
+   * Without R2, stream the provider's bytes through this origin instead of redirecting to its
+   * link: for the watch page, whose CSP allows media from itself alone.
+   */
+  relay?: boolean;
+}
+
 /** The video of a checked id, as the route answers it; the watch page's video comes from here. */
-export async function taskVideo(c: Context<AppEnv>, id: string): Promise<Response> {
+export async function taskVideo(
+  c: Context<AppEnv>,
+  id: string,
+  { relay = false }: TaskVideoOptions = {},
+): Promise<Response> {
   const bucket = c.env.VIDEOS;
   if (bucket) {
     const stored = await serveStoredVideo(bucket, id, c.req.raw);
@@ -41,6 +55,7 @@ export async function taskVideo(c: Context<AppEnv>, id: string): Promise<Respons
     );
   }
   if (!bucket) {
+    if (relay) return relayVideo(task, c.req.raw, c.get('settings').upstreamTimeoutMs);
     c.header('cache-control', 'no-store');
     return c.redirect(task.videoUrl, 302);
   }

@@ -1,6 +1,7 @@
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { Hono } from 'hono/tiny';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../env.ts';
 import { describeError } from '../errors.ts';
@@ -9,9 +10,11 @@ import { isShareSignature } from '../share-link.ts';
 import { taskEvents } from '../task-events.ts';
 import { loadTask } from '../task-source.ts';
 import { storedVideoInfo } from '../video-store.ts';
+import type { WatchClock } from '../watch/watch-clock.ts';
 import { watchLinks } from '../watch/watch-links.ts';
 import { WatchPage } from '../watch/watch-page.tsx';
 import {
+  isRunning,
   pageStatus,
   viewOfError,
   viewOfTask,
@@ -68,16 +71,35 @@ async function viewOfSharedTask(c: Context<AppEnv>, id: string): Promise<WatchVi
   return viewOfTask(task);
 }
 
-function renderPage(
+/**
+ * How long a running task has been going, as far as its follower knows (its submit here, or
+ * when it was first followed); from now when nobody has followed it yet.
+ */
+async function clockOf(c: Context<AppEnv>, id: string): Promise<WatchClock> {
+  const followers = c.env.FOLLOWERS;
+  const since = await followers
+    ?.get(followers.idFromName(id))
+    .since()
+    .catch(() => undefined);
+  if (!since) return { elapsedMs: 0, from: 'first_seen' };
+  return {
+    elapsedMs: Math.max(0, Date.now() - since.at),
+    from: since.submitted ? 'submit' : 'first_seen',
+  };
+}
+
+async function renderPage(
   c: Context<AppEnv>,
   view: WatchView,
   status: ContentfulStatusCode,
   sig?: string,
 ) {
   const links = sig === undefined ? undefined : watchLinks(new URL(c.req.url).origin, view.id, sig);
+  const clock = links && isRunning(view.state) ? await clockOf(c, view.id) : undefined;
   // A running task's page (and its unfurl) changes; a finished one does not for a while.
   c.header('cache-control', view.state === 'done' ? 'private, max-age=300' : 'no-store');
-  const page = <WatchPage view={view} links={links} nonce={c.get('secureHeadersNonce') ?? ''} />;
+  const nonce = c.get('secureHeadersNonce') ?? '';
+  const page = <WatchPage view={view} links={links} nonce={nonce} clock={clock} />;
   return c.html(html`<!doctype html>${page}`, status);
 }
 
@@ -85,10 +107,10 @@ function renderPage(
  * `/v/:id?sig=…`: the watch page, its live stream and its video, for whoever holds the link.
  * The stream and the video are `/task/:id/events` and `/task/:id/video` themselves, behind
  * the signature instead of a key; the stream sends the page's view of the task, never the
- * provider's body or link.
+ * provider's body or link, and without R2 the video is relayed, never redirected to that link.
  */
 export const watchRoute = new Hono<AppEnv>()
-  .get('/:id', rateLimit(), pageHeaders, async (c) => {
+  .get('/:id', rateLimit({ byIP: true }), pageHeaders, async (c) => {
     const id = await sharedTaskId(c);
     if (!id) return renderPage(c, watchView(c.req.param('id'), 'no_link'), 404);
     const sig = c.req.query('sig') as string;
@@ -100,7 +122,7 @@ export const watchRoute = new Hono<AppEnv>()
       return renderPage(c, view, status, sig);
     }
   })
-  .get('/:id/events', rateLimit(), async (c) => {
+  .get('/:id/events', rateLimit({ byIP: true }), async (c) => {
     const id = await sharedTaskId(c);
     if (!id) return c.notFound();
     return taskEvents(c, id, { render: (task) => JSON.stringify(viewOfTask(task)) });
@@ -108,7 +130,7 @@ export const watchRoute = new Hono<AppEnv>()
   .get('/:id/video', async (c) => {
     const id = await sharedTaskId(c);
     if (!id) return c.notFound();
-    const response = await taskVideo(c, id);
+    const response = await taskVideo(c, id, { relay: true });
     if (c.req.query('download') === '1') {
       response.headers.set('content-disposition', `attachment; filename="${id}.mp4"`);
     }

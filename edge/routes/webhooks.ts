@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { assertTaskId, type Task } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';

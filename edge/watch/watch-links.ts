@@ -1,3 +1,5 @@
+import { shareSignature } from '../share-link.ts';
+
 /** The share link's URLs, absolute: unfurlers fetch them from elsewhere. */
 export interface WatchLinks {
   page: string;
@@ -15,4 +17,9 @@ export function watchLinks(origin: string, id: string, sig: string): WatchLinks 
     video: `${base}/video${query}`,
     download: `${base}/video${query}&download=1`,
   };
+}
+
+/** The watch page of a task, signed: the link people are given, which needs no key. */
+export async function sharePage(origin: string, secret: string, id: string): Promise<string> {
+  return watchLinks(origin, id, await shareSignature(secret, id)).page;
 }

@@ -1,4 +1,5 @@
 import { UnfurlTags } from './unfurl-tags.tsx';
+import { clockText, clockWords, type WatchClock } from './watch-clock.ts';
 import type { WatchLinks } from './watch-links.ts';
 import { WATCH_SCRIPT } from './watch-script.ts';
 import { WATCH_STYLE } from './watch-style.ts';
@@ -11,6 +12,8 @@ export interface WatchPageProps {
   links?: WatchLinks | undefined;
   /** The CSP nonce of this response, for the inline style and script. */
   nonce: string;
+  /** A running task's time so far; without it the clock counts from the page's load. */
+  clock?: WatchClock | undefined;
 }
 
 /** A play triangle in a rounded square, as the favicon too. */
@@ -78,7 +81,7 @@ function Download({ links }: { links: WatchLinks }) {
  * plain <video>); a running one carries the player in a <template> and a small script that
  * fills it in when the live stream says done.
  */
-export function WatchPage({ view, links, nonce }: WatchPageProps) {
+export function WatchPage({ view, links, nonce, clock }: WatchPageProps) {
   const running = isRunning(view.state) && links;
   const playable = view.state === 'done' && links;
   const lost = watchWords.unavailable;
@@ -122,7 +125,12 @@ export function WatchPage({ view, links, nonce }: WatchPageProps) {
             <p id="label" role="status" aria-live="polite">
               {view.label}
             </p>
-            {running && <span id="elapsed" role="timer" />}
+            {running && (
+              <span id="elapsed" role="timer" data-elapsed={String(clock?.elapsedMs ?? 0)}>
+                <span id="clock">{clockText(clock?.elapsedMs ?? 0)}</span>
+                {` ${clockWords[clock?.from ?? 'first_seen']}`}
+              </span>
+            )}
           </div>
           <p id="detail" class="detail" aria-live="polite">
             {view.detail}

@@ -8,11 +8,12 @@
 export const WATCH_SCRIPT = `(() => {
   const main = document.querySelector('main');
   const $ = (id) => document.getElementById(id);
-  const since = Number(main.dataset.since) || Date.now();
-  const clock = $('elapsed');
+  const elapsed = $('elapsed');
+  // The server's count so far, carried on from the page's load: the reader's clock may be off.
+  const since = Date.now() - (Number(elapsed.dataset.elapsed) || 0);
   const tick = () => {
     const s = Math.max(0, Math.floor((Date.now() - since) / 1000));
-    clock.textContent = Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
+    $('clock').textContent = Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
   };
   tick();
   const timer = setInterval(tick, 1000);
@@ -20,7 +21,7 @@ export const WATCH_SCRIPT = `(() => {
   const stop = () => {
     source.close();
     clearInterval(timer);
-    clock.hidden = true;
+    elapsed.hidden = true;
   };
   const show = (view) => {
     main.dataset.state = view.state;

@@ -20,7 +20,8 @@ export function webhookUrlProblem(text: string, allowPrivate: boolean): string |
       : `the webhook URL must be http(s), not ${url.protocol}`;
   }
   if (url.protocol !== 'https:') return `the webhook URL must be https, not ${url.protocol}`;
-  const host = url.hostname.toLowerCase();
+  // `localhost.` is localhost: a trailing dot only anchors the name at the DNS root.
+  const host = url.hostname.toLowerCase().replace(/\.+$/, '');
   if (isLocalName(host)) return `the webhook host ${host} is a local name, not a public one`;
   const v4 = parseIPv4(host);
   if (v4 && isPrivateIPv4(v4)) {
@@ -103,21 +104,33 @@ const PRIVATE_IPV6: Array<[number[], number]> = [
   [[0, 0, 0, 0, 0, 0, 0, 1], 128], // loopback
   [[0xfc00], 7], // unique local
   [[0xfe80], 10], // link-local
+  [[0xfec0], 10], // site-local (deprecated, still routed inside some networks)
   [[0xff00], 8], // multicast
   [[0x2001, 0x0db8], 32], // documentation
+  [[0x2001, 0], 32], // Teredo: a tunnel whose far end is some network's host
+  [[0x0064, 0xff9b, 0x0001], 48], // local-use NAT64 (RFC 8215)
   [[0x0100, 0, 0, 0], 64], // discard
+];
+
+/**
+ * Blocks whose addresses carry an IPv4 address, and where: mapped ::ffff:a.b.c.d, translated
+ * (SIIT) ::ffff:0:a.b.c.d, compatible ::a.b.c.d and NAT64 64:ff9b::a.b.c.d in the last 32 bits;
+ * 6to4 2002:aabb:ccdd:: in bits 16 to 47. Such an address is only as public as its IPv4.
+ */
+const IPV4_CARRIERS: Array<[number[], number, number]> = [
+  [[0, 0, 0, 0, 0, 0xffff], 96, 6],
+  [[0, 0, 0, 0, 0xffff, 0], 96, 6],
+  [[0, 0, 0, 0, 0, 0], 96, 6],
+  [[0x64, 0xff9b, 0, 0, 0, 0], 96, 6],
+  [[0x2002], 16, 1],
 ];
 
 function isPrivateIPv6(address: number[]): boolean {
   if (PRIVATE_IPV6.some(([block, prefix]) => inBlock(address, block, prefix, 16))) return true;
-  // IPv4 inside IPv6 (mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, NAT64 64:ff9b::a.b.c.d) is
-  // only as public as the IPv4 address it carries.
-  const carriesIPv4 =
-    inBlock(address, [0, 0, 0, 0, 0, 0xffff], 96, 16) ||
-    inBlock(address, [0, 0, 0, 0, 0, 0], 96, 16) ||
-    inBlock(address, [0x64, 0xff9b, 0, 0, 0, 0], 96, 16);
-  if (!carriesIPv4) return false;
-  const high = address[6] ?? 0;
-  const low = address[7] ?? 0;
-  return isPrivateIPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+  return IPV4_CARRIERS.some(([block, prefix, at]) => {
+    if (!inBlock(address, block, prefix, 16)) return false;
+    const high = address[at] ?? 0;
+    const low = address[at + 1] ?? 0;
+    return isPrivateIPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+  });
 }

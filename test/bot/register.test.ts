@@ -1,37 +1,14 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { textAspectRatios } from '../../src/index.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.ts';
-
-const run = promisify(execFile);
-const NODE = join(process.cwd(), 'node_modules/.bin/node');
+import { runRegister } from './run-register.ts';
 
 let discord: FakeDiscord;
 afterEach(async () => {
   await discord?.close();
 });
 
-/** `bot/register.ts` against the fake Discord, with `env` on top; its exit code, never a throw. */
-async function register(env: Record<string, string> = {}) {
-  const base = {
-    PATH: process.env.PATH ?? '',
-    DISCORD_TOKEN: discord.token,
-    DISCORD_API_URL: discord.apiURL,
-  };
-  try {
-    const { stdout, stderr } = await run(NODE, ['bot/register.ts'], { env: { ...base, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const {
-      code,
-      stdout = '',
-      stderr = '',
-    } = error as { code: number; stdout?: string; stderr?: string };
-    return { code, stdout, stderr };
-  }
-}
+const register = (env: Record<string, string> = {}) => runRegister(discord, { env });
 
 interface Option {
   name: string;

@@ -19,6 +19,12 @@ describe('retry policy', () => {
     expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 
+  it('reads an absurd Retry-After as the longest timer, never Infinity', () => {
+    const now = Date.UTC(2026, 0, 1, 0, 0, 0);
+    expect(parseRetryAfter('9'.repeat(400), now)).toBe(2 ** 31 - 1);
+    expect(parseRetryAfter('Fri, 31 Dec 9999 23:59:59 GMT', now)).toBe(2 ** 31 - 1);
+  });
+
   it('backs off exponentially with jitter, capped', () => {
     const error = new UpstreamError('x', { retryable: true });
     const delays = [0, 1, 2, 3, 10].map((n) => retryDelayMs(n, error, defaultRetryPolicy, () => 1));

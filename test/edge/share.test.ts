@@ -6,6 +6,7 @@ import { SHARE_SECRET, shareLink, under, WATCH_VARS } from './watch-harness.ts';
 const edge = useEdge({ vars: WATCH_VARS });
 const unset = useEdge();
 const weak = useEdge({ vars: { EDGE_SHARE_SECRET: 'short-secret' } });
+const limited = useEdge({ vars: WATCH_VARS, rateLimitPerMinute: 3 });
 
 /** Node's own HMAC, an implementation independent of the Worker's Web Crypto one. */
 const expectedSig = (id: string) =>
@@ -66,12 +67,16 @@ describe('a share link grants its own task alone', () => {
     const id = edge.sim.addTask({ durationMs: 0 });
     const other = edge.sim.addTask({ durationMs: 0 });
     const sig = expectedSig(id);
-    const tampered = `${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`;
+    const tampered = `${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`;
+    // The same 32 bytes spelt another way: the last character's two unused bits set.
+    const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const respelt = `${sig.slice(0, -1)}${base64url[base64url.indexOf(sig.at(-1) ?? '') + 1]}`;
     const queries = [
       '',
       '?sig=',
       `?sig=${sig.slice(0, 20)}`,
       `?sig=${tampered}`,
+      `?sig=${respelt}`,
       `?sig=${expectedSig(other)}`,
       `?sig=${sig}%3D`,
     ];
@@ -92,6 +97,16 @@ describe('a share link grants its own task alone', () => {
     expect(edge.queriesFor(id)).toBe(0);
     // The borrowed link still opens its own task.
     expect((await edge.call(`/v/${other}?sig=${expectedSig(other)}`)).status).toBe(200);
+  });
+
+  it('the page is rate limited per IP: an Authorization header of any kind buys no fresh budget', async () => {
+    const id = limited.sim.addTask({ durationMs: 0 });
+    const link = await shareLink(limited, id);
+    const statuses: number[] = [];
+    for (const authorization of ['Bearer a', 'Bearer b', 'Bearer c', 'Bearer d']) {
+      statuses.push((await limited.call(under(link, ''), { headers: { authorization } })).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
   it('an edge without a secret opens no share link', async () => {

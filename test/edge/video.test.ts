@@ -60,6 +60,27 @@ describe('GET /task/:id/video with R2 bound as VIDEOS', () => {
     expect(response.headers.get('content-range')).toBe(`bytes */${sampleVideo().byteLength}`);
   });
 
+  it('a Range it does not serve (another unit, several ranges, malformed) is ignored: 200 and the whole video', async () => {
+    const id = stored.sim.addTask({ durationMs: 0 });
+    await (await stored.call(`/task/${id}/video`, { headers: auth })).arrayBuffer();
+    for (const range of ['items=0-5', 'bytes=0-1,5-6', 'bytes=5-2', 'bytes=abc', 'bytes=-']) {
+      const response = await stored.call(`/task/${id}/video`, { headers: { ...auth, range } });
+      expect(response.status, range).toBe(200);
+      expect(response.headers.get('content-range'), range).toBeNull();
+      expect(new Uint8Array(await response.arrayBuffer())).toEqual(sampleVideo());
+    }
+  });
+
+  it('416 for an empty suffix range (bytes=-0)', async () => {
+    const id = stored.sim.addTask({ durationMs: 0 });
+    await (await stored.call(`/task/${id}/video`, { headers: auth })).arrayBuffer();
+    const response = await stored.call(`/task/${id}/video`, {
+      headers: { ...auth, range: 'bytes=-0' },
+    });
+    expect(response.status).toBe(416);
+    expect(response.headers.get('content-range')).toBe(`bytes */${sampleVideo().byteLength}`);
+  });
+
   it('concurrent first requests copy the video once', async () => {
     const id = stored.sim.addTask({ durationMs: 0 });
     const answers = await Promise.all(

@@ -5,21 +5,23 @@ import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.ts';
 import { useChromium } from './chromium.ts';
-import { TOKEN, useEdge } from './edge-harness.ts';
+import { auth, sleep, TOKEN, useEdge } from './edge-harness.ts';
 import { shareLink, WATCH_VARS } from './watch-harness.ts';
 
 const edge = useEdge({ vars: WATCH_VARS }, { durationMs: 300 });
+// Without R2; the tasks submitted through it run for a minute.
+const unkept = useEdge({ videos: false, vars: WATCH_VARS }, { durationMs: 60_000 });
 const chromium = useChromium('watch-page');
 
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 800 };
 
 /** What a page did that it must not: ask another origin, break its own CSP, throw. */
-function watchForMisdeeds(page: Page) {
+function watchForMisdeeds(page: Page, origin = edge.edge.url) {
   const misdeeds: string[] = [];
   page.on('request', (request) => {
     const url = request.url();
-    if (!url.startsWith(`${edge.edge.url}/`) && !url.startsWith('data:')) {
+    if (!url.startsWith(`${origin}/`) && !url.startsWith('data:')) {
       misdeeds.push(`request to ${url}`);
     }
   });
@@ -164,6 +166,43 @@ describe('the watch page in Chromium', () => {
         await page.close();
       }
     }
+  });
+
+  it('an edge without R2 plays the video too, asking no other site', async () => {
+    const id = unkept.sim.addTask({ durationMs: 0 });
+    const link = await shareLink(unkept, id);
+    const page = await chromium.open(DESKTOP);
+    const misdeeds = watchForMisdeeds(page, unkept.edge.url);
+    await page.goto(link.href);
+    await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 2, {
+      timeout: 10_000,
+    });
+    expect(await page.$eval('video', (video) => video.duration)).toBeGreaterThan(0);
+    expect(misdeeds).toEqual([]);
+    await page.close();
+  });
+
+  it('a running page’s clock goes on from the task’s submit, not from the page’s load', async () => {
+    const created = await unkept.call('/tasks', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'A kite over a beach' }),
+    });
+    const { taskId } = await created.json();
+    await sleep(1_100);
+    const page = await chromium.open(PHONE);
+    await page.goto((await shareLink(unkept, taskId)).href);
+    expect(await text(page, '#elapsed')).toMatch(/^0:0[1-9] since submitted$/);
+    const first = await text(page, '#clock');
+    // And it goes on, a second at a time.
+    await page.waitForFunction(
+      (was) => document.getElementById('clock')?.textContent !== was,
+      {
+        timeout: 3_000,
+      },
+      first,
+    );
+    await page.close();
   });
 
   it('a wrong sig shows a 404 page', async () => {

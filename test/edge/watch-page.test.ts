@@ -1,11 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_VIDEO_PARAMS, sampleVideo } from '../../src/simulator/sample-video.ts';
-import { TOKEN, useEdge } from './edge-harness.ts';
+import { auth, sleep, TOKEN, useEdge } from './edge-harness.ts';
 import { SHARE_SECRET, shareLink, under, WATCH_VARS } from './watch-harness.ts';
 
 const edge = useEdge({ vars: WATCH_VARS }, { durationMs: 300 });
 const unkept = useEdge({ videos: false, vars: WATCH_VARS }, { urlTtlMs: -60_000 });
+// Tasks submitted through it run for a minute: their pages are running pages.
+const relayed = useEdge({ videos: false, vars: WATCH_VARS }, { durationMs: 60_000 });
 
 /** The content of `<meta property|name="key">`, entities decoded. */
 function meta(html: string, key: string): string | undefined {
@@ -151,6 +153,55 @@ describe('the watch page of a running task', () => {
   });
 });
 
+describe('the running page’s clock: the task’s time, never the page’s', () => {
+  /** The clock as rendered: milliseconds so far, its text and the words that say from when. */
+  function clock(html: string) {
+    const match =
+      /<span id="elapsed" role="timer" data-elapsed="(\d+)"><span id="clock">(\d+:\d\d)<\/span> ([^<]+)<\/span>/.exec(
+        html,
+      );
+    if (!match) throw new Error('no clock on the page');
+    return { ms: Number(match[1]), text: match[2], words: match[3] };
+  }
+
+  it('a task submitted here counts from its submit, even without R2 or a webhook', async () => {
+    const created = await relayed.call('/tasks', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'A slow river at dawn' }),
+    });
+    expect(created.status).toBe(201);
+    const { taskId } = await created.json();
+    await sleep(1_100);
+    const { html } = await page(relayed, await shareLink(relayed, taskId));
+    const shown = clock(html);
+    expect(shown.ms).toBeGreaterThanOrEqual(1_100);
+    expect(shown.text).not.toBe('0:00');
+    expect(shown.words).toBe('since submitted');
+    // Nothing polled it meanwhile: nobody watched, nothing was to be kept.
+    const queries = relayed.sim.requests.filter((r) => r.method === 'GET' && r.taskId === taskId);
+    expect(queries).toHaveLength(1); // the page's own
+  });
+
+  it('a task submitted elsewhere counts from when this edge first followed it, and says so', async () => {
+    const id = edge.sim.addTask({ durationMs: 60_000 });
+    const link = await shareLink(edge, id);
+    expect(clock((await page(edge, link)).html)).toMatchObject({
+      ms: 0,
+      words: 'since first seen',
+    });
+    // The page's stream is what follows it.
+    const events = await edge.call(under(link, '/events'));
+    const reader = events.body?.getReader();
+    await reader?.read();
+    await reader?.cancel();
+    await sleep(1_100);
+    const shown = clock((await page(edge, link)).html);
+    expect(shown.ms).toBeGreaterThanOrEqual(1_000);
+    expect(shown.words).toBe('since first seen');
+  });
+});
+
 describe('tasks that will not play, in words that say what to do', () => {
   const cases = [
     { outcome: 'failed', status: 200, words: 'could not be made', todo: 'submit the prompt again' },
@@ -216,6 +267,32 @@ describe('/v/:id/video and /v/:id/events', () => {
     const download = await edge.call(under(link, '/video', '&download=1'));
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${id}.mp4"`);
     expect(new Uint8Array(await download.arrayBuffer())).toEqual(sampleVideo());
+  });
+
+  it('without R2 the video still comes from the edge, never by a redirect to the provider: the page’s CSP allows no other site', async () => {
+    const id = relayed.sim.addTask({ durationMs: 0 });
+    const link = await shareLink(relayed, id);
+    const whole = await relayed.call(under(link, '/video'));
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('location')).toBeNull();
+    expect(whole.headers.get('content-type')).toBe('video/mp4');
+    expect(new Uint8Array(await whole.arrayBuffer())).toEqual(sampleVideo());
+    const part = await relayed.call(under(link, '/video'), { headers: { range: 'bytes=10-19' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 10-19/${sampleVideo().byteLength}`);
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(sampleVideo().slice(10, 20));
+    const download = await relayed.call(under(link, '/video', '&download=1'));
+    expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${id}.mp4"`);
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(sampleVideo());
+    for (const text of relayed.seen) expectNothingSecret(text);
+  });
+
+  it('without R2, a link that died since the page was made: 410 video_expired', async () => {
+    const id = unkept.sim.addTask({ durationMs: 0 });
+    const link = await shareLink(unkept, id);
+    const response = await unkept.call(under(link, '/video'));
+    expect(response.status).toBe(410);
+    expect((await response.json()).error.code).toBe('video_expired');
   });
 
   it('the stream: the page’s words for each status, then done; never the provider’s body or link', async () => {

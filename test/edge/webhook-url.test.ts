@@ -23,6 +23,19 @@ describe('webhookUrlProblem: only public https hosts', () => {
     'https://printer.local/',
     'https://intranet/',
     'https://user:pass@example.com/',
+    // A trailing dot names the same host: the DNS root, not another name.
+    'https://localhost./',
+    'https://metadata.google.internal./',
+    'https://printer.local./',
+    'https://intranet./',
+    // IPv4 carried inside IPv6: SIIT (::ffff:0:0/96), 6to4 (2002::/16), local-use NAT64.
+    'https://[::ffff:0:7f00:1]/',
+    'https://[2002:7f00:1::]/',
+    'https://[2002:a9fe:a9fe::1]/',
+    'https://[64:ff9b:1::a00:1]/',
+    // Teredo tunnels and the old site-local block lead into some network, not a public host.
+    'https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/',
+    'https://[fec0::1]/',
   ])('refuses %s', (url) => {
     expect(webhookUrlProblem(url, false)).toEqual(expect.any(String));
   });
@@ -33,6 +46,8 @@ describe('webhookUrlProblem: only public https hosts', () => {
     'https://172.32.0.1/',
     'https://[2606:4700::1111]/',
     'https://[::ffff:8.8.8.8]/',
+    'https://example.com./',
+    'https://[2002:808:808::1]/',
   ])('accepts %s', (url) => {
     expect(webhookUrlProblem(url, false)).toBeUndefined();
   });

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.ts';
+import {
+  type ReceiverAnswer,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from '../fakes/webhook-receiver.ts';
 import { auth, followerOf, type Harness, sleep, TOKEN, useEdge } from './edge-harness.ts';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -26,7 +30,7 @@ afterAll(() => receiver?.close());
 
 let paths = 0;
 /** A fresh receiver path per test, answering `answers` first. */
-function hook(answers: Array<number | 'hang'> = []) {
+function hook(answers: ReceiverAnswer[] = []) {
   const path = `/hook/${++paths}`;
   receiver.script(path, answers);
   return { path, url: receiver.url + path };
@@ -132,6 +136,16 @@ describe('webhooks: signed, at least once', () => {
     await subscribe(hooks, id, url);
     const [first, second] = await receiver.until(path, 2);
     expect(second?.headers['webhook-id']).toBe(first?.headers['webhook-id']);
+  });
+
+  it('a redirect is not followed (it could lead to a private address): it counts as a failure', async () => {
+    const id = hooks.sim.addTask({ durationMs: 0, outcome: 'failed' });
+    const elsewhere = hook();
+    const { path, url } = hook([{ status: 307, location: elsewhere.url }]);
+    await subscribe(hooks, id, url);
+    const [first, second] = await receiver.until(path, 2);
+    expect(second?.headers['webhook-id']).toBe(first?.headers['webhook-id']);
+    expect(receiver.to(elsewhere.path)).toHaveLength(0);
   });
 
   it('a repeated alarm sends nothing twice once it is delivered', async () => {

@@ -11,8 +11,11 @@ export interface Delivery {
   at: number;
 }
 
-/** A status to answer, or `hang` to never answer (until the sender gives up). */
-export type ReceiverAnswer = number | 'hang';
+/**
+ * A status to answer, a redirect (a status with its `Location`), or `hang` to never answer
+ * (until the sender gives up).
+ */
+export type ReceiverAnswer = number | { status: number; location: string } | 'hang';
 
 export interface WebhookReceiver {
   /** `http://127.0.0.1:<port>`. */
@@ -45,7 +48,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       for (const wake of waiters) wake();
       const answer = scripts.get(path)?.shift() ?? 200;
       if (answer === 'hang') return;
-      res.writeHead(answer).end();
+      if (typeof answer === 'number') res.writeHead(answer).end();
+      else res.writeHead(answer.status, { location: answer.location }).end();
     });
   });
   server.listen(0, '127.0.0.1');

@@ -25,4 +25,10 @@ export const discordErrors = {
   alreadyAcknowledged: () =>
     new DiscordHTTPError(400, 40060, 'Interaction has already been acknowledged.'),
   invalidWebhookToken: () => new DiscordHTTPError(401, 50027, 'Invalid Webhook Token'),
+  endpointNotVerified: () =>
+    new DiscordHTTPError(
+      400,
+      50035,
+      'Invalid Form Body: interactions_endpoint_url: The specified interactions endpoint url could not be verified.',
+    ),
 } as const;

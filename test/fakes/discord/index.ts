@@ -1,12 +1,19 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGateway, GATEWAY_PATH } from './gateway.ts';
+import {
+  createHttpInteractions,
+  type HttpInteractionOptions,
+  type HttpInteractionResult,
+} from './http-interactions.ts';
 import { type InteractionInit, interactionPayload } from './interaction.ts';
 import { type RecordedRequest, Recorder } from './recorder.ts';
 import { createRestHandler, type ScriptedFailure } from './rest.ts';
+import { createInteractionSigner } from './signer.ts';
 import { createSnowflakes } from './snowflake.ts';
 import { Store } from './store.ts';
 
+export type { HttpInteractionOptions, HttpInteractionResult } from './http-interactions.ts';
 export type { InteractionAttachment, InteractionInit, InteractionOption } from './interaction.ts';
 export type { UploadedFile } from './multipart.ts';
 export { BOT_PERMISSIONS, PermissionBits } from './payloads.ts';
@@ -42,6 +49,27 @@ export interface FakeDiscord {
   ready(timeoutMs?: number): Promise<void>;
   /** Dispatches INTERACTION_CREATE for a chat-input command, once a client is identified. */
   sendInteraction(init: InteractionInit): Promise<{ id: string; token: string }>;
+  /** The application's Ed25519 public key (hex): the Worker's DISCORD_PUBLIC_KEY. */
+  publicKey: string;
+  /** `X-Signature-Ed25519` for a body of one's own, signed with the application's key. */
+  sign(timestamp: string, body: string): string;
+  /**
+   * POSTs a signed chat-input interaction to an Interactions Endpoint URL (default: the one
+   * `PATCH /applications/@me` saved) and takes the HTTP answer as its response, as Discord does.
+   */
+  postInteraction(
+    init: InteractionInit,
+    options?: HttpInteractionOptions & { endpoint?: string },
+  ): Promise<HttpInteractionResult>;
+  /**
+   * An interaction already answered with a deferral (`{ type: 5 }`), as if an endpoint had
+   * taken it: its token's webhooks work, and `@original` shows "thinking".
+   */
+  deferredInteraction(attachmentSizeLimit?: number): { id: string; token: string };
+  /** POSTs a signed PING to an Interactions Endpoint URL. */
+  ping(options?: HttpInteractionOptions & { endpoint?: string }): Promise<HttpInteractionResult>;
+  /** The Interactions Endpoint URL saved by `PATCH /applications/@me`, if any. */
+  interactionsEndpointURL(): string | undefined;
   /** A request matching `predicate`, already recorded or the next one; rejects after the timeout. */
   waitFor(
     predicate: (request: RecordedRequest) => boolean,
@@ -79,13 +107,31 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const recorder = new Recorder();
   const store = new Store(world);
   const failures: ScriptedFailure[] = [];
+  const signer = createInteractionSigner();
+  const http = createHttpInteractions({ world, store, signer, nextId });
+  const endpoint: { url: string | undefined } = { url: undefined };
+  const endpointFor = (given: string | undefined) => {
+    const url = given ?? endpoint.url;
+    if (!url) throw new Error('fake Discord: no Interactions Endpoint URL given or saved');
+    return url;
+  };
   const gateway = createGateway({
     world,
     token,
     url: gatewayURL,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 45_000,
   });
-  const handle = createRestHandler({ world, token, gatewayURL, store, recorder, failures });
+  const handle = createRestHandler({
+    world,
+    token,
+    gatewayURL,
+    store,
+    recorder,
+    failures,
+    publicKey: signer.publicKey,
+    verifyEndpoint: (url) => http.verifyEndpoint(url),
+    endpoint,
+  });
   server.on('request', (req, res) => void handle(req, res));
   server.on('upgrade', gateway.handleUpgrade);
 
@@ -113,6 +159,18 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       gateway.dispatch('INTERACTION_CREATE', payload);
       return ids;
     },
+    publicKey: signer.publicKey,
+    sign: (timestamp, body) => signer.sign(timestamp, body),
+    postInteraction: (init, options = {}) =>
+      http.command(endpointFor(options.endpoint), init, options),
+    ping: (options = {}) => http.ping(endpointFor(options.endpoint), options),
+    deferredInteraction(attachmentSizeLimit) {
+      const ids = { id: nextId(), token: `fake-interaction-${nextId()}` };
+      store.addInteraction(ids.id, ids.token, attachmentSizeLimit);
+      store.acknowledge(ids.token, { type: 5 });
+      return ids;
+    },
+    interactionsEndpointURL: () => endpoint.url,
     waitFor: (predicate, timeoutMs) => recorder.waitFor(predicate, timeoutMs),
     expireInteractionToken(interactionToken) {
       const interaction = store.interactions.get(interactionToken);

@@ -14,7 +14,8 @@ import type { Recorder } from './recorder.ts';
 import type { Store } from './store.ts';
 
 export interface ScriptedFailure {
-  match: { method: string; path: RegExp };
+  /** `withFiles`: only a call that carries files (true) or none (false); either when absent. */
+  match: { method: string; path: RegExp; withFiles?: boolean };
   answer: { status: number; body: unknown };
 }
 
@@ -37,7 +38,7 @@ interface Route {
   pattern: RegExp;
   /** Interaction callbacks and webhooks carry their token in the path, not `Authorization`. */
   auth: boolean;
-  handle: (ctx: Context) => Answer;
+  handle: (ctx: Context) => Answer | Promise<Answer>;
 }
 
 export interface RestOptions {
@@ -47,6 +48,12 @@ export interface RestOptions {
   store: Store;
   recorder: Recorder;
   failures: ScriptedFailure[];
+  /** The application's public key (hex), which `GET /applications/@me` shows as `verify_key`. */
+  publicKey: string;
+  /** Discord's check of an Interactions Endpoint URL before it saves it. */
+  verifyEndpoint: (url: string) => Promise<boolean>;
+  /** Where the application's interactions go once `PATCH /applications/@me` set it. */
+  endpoint: { url: string | undefined };
 }
 
 /** discord.js sends `${rest.api}/v10${route}`; the fake accepts any version. */
@@ -55,7 +62,8 @@ const ATTACHMENT_PATH = /^\/attachments\/[^/]+\/(?<id>[^/]+)\/[^/]+$/;
 
 const ok = (body: unknown): Answer => ({ status: 200, body });
 
-function routes({ world, gatewayURL, store }: RestOptions): Route[] {
+function routes(options: RestOptions): Route[] {
+  const { world, gatewayURL, store } = options;
   const route = (method: string, path: string, handle: Route['handle'], auth = true): Route => ({
     method,
     pattern: new RegExp(`^${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`),
@@ -87,7 +95,7 @@ function routes({ world, gatewayURL, store }: RestOptions): Route[] {
     flags: 0,
     owner: testUser(DEFAULT_USER_ID),
     team: null,
-    verify_key: '',
+    verify_key: options.publicKey,
     summary: '',
   };
   // Guild commands exist only where the application was invited with applications.commands;
@@ -113,7 +121,21 @@ function routes({ world, gatewayURL, store }: RestOptions): Route[] {
       }),
     ),
     route('GET', '/users/@me', () => ok(botUser(world))),
-    route('GET', '/applications/@me', () => ok(application)),
+    route('GET', '/applications/@me', () =>
+      ok({ ...application, interactions_endpoint_url: options.endpoint.url ?? null }),
+    ),
+    route('PATCH', '/applications/@me', async (ctx) => {
+      const url = ctx.body.interactions_endpoint_url;
+      if (typeof url === 'string' && url !== '') {
+        // Discord saves the URL only once it has seen the endpoint refuse a forged PING (401)
+        // and answer a signed one.
+        if (!(await options.verifyEndpoint(url))) throw discordErrors.endpointNotVerified();
+        options.endpoint.url = url;
+      } else if (url === null || url === '') {
+        options.endpoint.url = undefined;
+      }
+      return ok({ ...application, interactions_endpoint_url: options.endpoint.url ?? null });
+    }),
     route('GET', '/applications/:app/commands', () => ok(store.registered.get('global') ?? [])),
     route('GET', '/applications/:app/guilds/:guild/commands', (ctx) =>
       ok(store.registered.get(commandScope(ctx)) ?? []),
@@ -244,7 +266,7 @@ export function createRestHandler(options: RestOptions) {
   const { recorder, failures, store, token } = options;
 
   /** Auth first (as Discord), then a scripted failure if one matches, then the route. */
-  function answer(call: IncomingCall): Answer {
+  async function answer(call: IncomingCall): Promise<Answer> {
     const found = table
       .map((route) => ({
         route,
@@ -255,7 +277,10 @@ export function createRestHandler(options: RestOptions) {
       throw discordErrors.unauthorized();
     }
     const failure = failures.findIndex(
-      (f) => f.match.method.toUpperCase() === call.method && f.match.path.test(call.path),
+      (f) =>
+        f.match.method.toUpperCase() === call.method &&
+        f.match.path.test(call.path) &&
+        (f.match.withFiles ?? call.files.length > 0) === call.files.length > 0,
     );
     if (failure !== -1) return failures.splice(failure, 1)[0]?.answer ?? { status: 500 };
     if (!found?.match) throw discordErrors.notFound();
@@ -289,7 +314,7 @@ export function createRestHandler(options: RestOptions) {
     let parsed: ParsedBody = { body: undefined, files: [] };
     try {
       parsed = await parseBody(req.headers['content-type'] ?? '', await readBody(req));
-      result = answer({
+      result = await answer({
         method,
         path,
         query: url.searchParams,

@@ -168,6 +168,15 @@ export class Store {
     return message;
   }
 
+  /** Takes an endpoint's answer as the interaction's response: a reply (4) or a deferral (5). */
+  acknowledge(token: string, answer: unknown): void {
+    const interaction = this.interactions.get(token);
+    const { type, data } = (answer ?? {}) as { type?: unknown; data?: Json };
+    if (!interaction || (type !== 4 && type !== 5)) return;
+    this.createOriginal(interaction, type, data ?? {}, []);
+    interaction.acknowledged = true;
+  }
+
   registerCommands(scope: string, definitions: Json[], guildId?: string): Json[] {
     const before = this.registered.get(scope) ?? [];
     const commands = definitions.map((definition) => ({
