@@ -62,6 +62,7 @@ export class TaskFollower extends DurableObject<Env> {
   readonly #watchers = new Watchers();
   /** The query in flight: everything that wants one now joins it. */
   #polling: Promise<void> | undefined;
+  #jobRun: Promise<void> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -296,9 +297,15 @@ export class TaskFollower extends DurableObject<Env> {
     }
     this.#planNextPoll(retryAfterMs);
     this.#spawn();
+    this.#wakeJobs();
+    // The jobs this answer wakes (the copy on `done`) start before the watchers hear of it: a
+    // job's first round trip would otherwise queue behind a thousand of them, and the `done`
+    // webhooks wait for the copy.
+    const jobs = this.#runJobs();
     this.#watchers.send(update);
     this.#afterChange();
     await this.#arm();
+    await jobs;
   }
 
   /** The core's schedule: the first wait EDGE_POLL_INTERVAL_MS, then growing with the follow's age. */
@@ -343,12 +350,18 @@ export class TaskFollower extends DurableObject<Env> {
    * stream that ends costs neither. The copy's outcome is not streamed: GET and webhooks tell it.
    */
   #afterChange(): void {
+    const view = this.#wakeJobs();
+    if (view.task && isTerminalStatus(view.task.status)) this.#watchers.closeAll();
+  }
+
+  /** Waiting jobs that can run in the state reached become due. */
+  #wakeJobs(): FollowerView {
     const view = this.#view();
     const now = Date.now();
     for (const job of this.#jobs.waiting()) {
       if (jobKinds[job.kind]?.ready(job, view)) this.#jobs.makeDue(job.id, now);
     }
-    if (view.task && isTerminalStatus(view.task.status)) this.#watchers.closeAll();
+    return view;
   }
 
   #addWebhook(url: string, now: number): SubscribeResult {
@@ -361,7 +374,15 @@ export class TaskFollower extends DurableObject<Env> {
     return { id, created: true };
   }
 
-  async #runJobs(): Promise<void> {
+  /** Due job attempts until none is left; one run at a time, which a second caller joins. */
+  #runJobs(): Promise<void> {
+    this.#jobRun ??= this.#attemptDueJobs().finally(() => {
+      this.#jobRun = undefined;
+    });
+    return this.#jobRun;
+  }
+
+  async #attemptDueJobs(): Promise<void> {
     let budget = MAX_ATTEMPTS_PER_ALARM;
     while (budget > 0) {
       const due = this.#jobs.due(Date.now(), budget);
