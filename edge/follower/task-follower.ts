@@ -9,7 +9,7 @@ import {
 import { cacheSeconds } from '../cache-policy.ts';
 import { discordJob, discordJobId } from '../discord/discord-job.ts';
 import type { InteractionJob } from '../discord/interaction-job.ts';
-import { edgeTask } from '../edge-task.ts';
+import { type EdgeTask, edgeTask } from '../edge-task.ts';
 import type { Env } from '../env.ts';
 import { logUnexpected } from '../log-unexpected.ts';
 import { type RenderedTask, renderTask } from '../rendered-task.ts';
@@ -203,6 +203,17 @@ export class TaskFollower extends DurableObject<Env> {
       : { at: Math.min(submittedAt, startedAt), submitted: true };
   }
 
+  /**
+   * The end this follower saw (`done` or `failed`, with `archived`), for a caller the provider
+   * now answers `not_found`: it forgets tasks after 12 hours, a follower keeps them a day
+   * longer. Undefined when it saw no such end. Reads only.
+   */
+  async settled(): Promise<EdgeTask | undefined> {
+    const task = this.#follows.read()?.task;
+    if (task?.status !== 'done' && task?.status !== 'failed') return undefined;
+    return edgeTask(task, this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done');
+  }
+
   override async alarm(): Promise<void> {
     await this.runDue();
   }
@@ -286,7 +297,11 @@ export class TaskFollower extends DurableObject<Env> {
     let update: FollowerUpdate;
     let retryAfterMs = 0;
     try {
-      const task = await client.getTask(follow.taskId);
+      const answer = await client.getTask(follow.taskId);
+      // The provider forgets a task after 12 hours; the end seen here stays what it was.
+      const seen = follow.task;
+      const kept = seen?.status === 'done' || seen?.status === 'failed';
+      const task = kept && answer.status === 'not_found' ? seen : answer;
       this.#follows.saveTask(task, Date.now());
       update = { type: 'task', task: this.#render(task), polled: true };
     } catch (error) {
