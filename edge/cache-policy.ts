@@ -10,7 +10,10 @@ const MAX_CACHE_SECONDS = 24 * 60 * 60;
  * provider's links expire about an hour after the query); `not_found` briefly, since a task
  * just submitted may not be visible yet; failures and expiries do not change.
  */
-export function cacheSeconds(task: Task, now = Date.now()): number {
+export function cacheSeconds(
+  task: Pick<Task, 'status' | 'videoUrlExpiresAt'>,
+  now = Date.now(),
+): number {
   switch (task.status) {
     case 'done': {
       if (!task.videoUrlExpiresAt) return 0;
@@ -34,7 +37,11 @@ export function cacheSeconds(task: Task, now = Date.now()): number {
 const UNARCHIVED_SECONDS = 5;
 
 /** `cacheSeconds` for the edge's answers, which also say whether the video is kept. */
-export function edgeCacheSeconds(task: EdgeTask, keepsVideos: boolean, now = Date.now()): number {
+export function edgeCacheSeconds(
+  task: Pick<EdgeTask, 'status' | 'videoUrlExpiresAt' | 'archived'>,
+  keepsVideos: boolean,
+  now = Date.now(),
+): number {
   const seconds = cacheSeconds(task, now);
   return keepsVideos && task.status === 'done' && !task.archived
     ? Math.min(UNARCHIVED_SECONDS, seconds)

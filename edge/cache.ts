@@ -1,5 +1,6 @@
 import { edgeCacheSeconds } from './cache-policy.ts';
 import type { EdgeTask } from './edge-task.ts';
+import type { RenderedTask } from './rendered-task.ts';
 
 /** An isolate talks to one upstream: its part of the key is encoded once, not per lookup. */
 let prefix = { baseURL: '', text: '' };
@@ -71,28 +72,31 @@ export async function readCachedTask(
   return task;
 }
 
+/** Stores the task as callers see it (token scrubbed), for as long as `edgeCacheSeconds` says. */
 export async function cacheTask(
   baseURL: string,
-  task: EdgeTask,
+  task: RenderedTask,
   keepsVideos: boolean,
 ): Promise<void> {
-  const seconds = edgeCacheSeconds(task, keepsVideos);
+  const { head } = task;
+  const seconds = edgeCacheSeconds(head, keepsVideos);
   if (seconds <= 0) return;
-  const key = keyFor(baseURL, task.id);
-  // Every watcher of a task learns its end at once: the first one stores it for all.
+  const key = keyFor(baseURL, head.id);
+  // Every watcher of a task learns its end at once: the first one stores it for all, and only
+  // that one parses it.
   const known = hot.get(key);
   if (
     known &&
     known.until > Date.now() &&
-    known.task.checkedAt === task.checkedAt &&
-    known.task.archived === task.archived
+    known.task.checkedAt === head.checkedAt &&
+    known.task.archived === head.archived
   ) {
     return;
   }
-  const response = new Response(JSON.stringify(task), {
+  const response = new Response(task.json, {
     headers: { 'content-type': 'application/json', 'cache-control': `max-age=${seconds}` },
   });
   pending.delete(key);
-  remember(key, task, seconds);
+  remember(key, task.task, seconds);
   await caches.default.put(key, response);
 }

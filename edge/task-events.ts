@@ -6,8 +6,8 @@ import type { EdgeTask } from './edge-task.ts';
 import type { AppEnv } from './env.ts';
 import { describeError } from './errors.ts';
 import { firstState, settle, type TaskWatch, watchTask } from './follower/task-watch.ts';
+import { type RenderedTask, renderTask } from './rendered-task.ts';
 import { MAX_STREAM_MS } from './settings.ts';
-import { taskJson } from './task-response.ts';
 import { assertKnown } from './task-source.ts';
 
 export interface TaskEventsOptions {
@@ -27,21 +27,29 @@ export async function taskEvents(
   id: string,
   options: TaskEventsOptions = {},
 ): Promise<Response> {
-  const render = options.render ?? ((task: EdgeTask) => taskJson(c, task));
+  const { render } = options;
+  // Each state's data is rendered once, for its `status` event and the final one alike. The
+  // edge's own JSON comes rendered from the follower; a page's view needs the task itself, and
+  // only then is it parsed.
+  let last: { task: RenderedTask; data: string } | undefined;
+  const dataOf = (task: RenderedTask) => {
+    if (last?.task !== task) last = { task, data: render ? render(task.task) : task.json };
+    return last.data;
+  };
   const settings = c.get('settings');
   const left = new AbortController();
-  const cached = await readCachedTask(c.get('upstream').baseURL, id, Boolean(c.env.VIDEOS)).catch(
-    () => undefined,
-  );
+  const { baseURL, redact } = c.get('upstream');
+  const cached = await readCachedTask(baseURL, id, Boolean(c.env.VIDEOS)).catch(() => undefined);
   let watch: TaskWatch | undefined;
-  let first: EdgeTask;
+  let first: RenderedTask;
   // The first state comes before the stream, so a bad id or a dead provider is a plain HTTP
   // error with its honest status, not an event.
   try {
-    if (cached) first = assertKnown(cached);
+    if (cached) first = renderTask(assertKnown(cached), redact);
     else {
       watch = await watchTask(c, id, left.signal);
-      first = assertKnown(await firstState(watch, id, settings.upstreamTimeoutMs + 5_000));
+      first = await firstState(watch, id, settings.upstreamTimeoutMs + 5_000);
+      assertKnown(first.head);
     }
   } catch (error) {
     watch?.close();
@@ -53,15 +61,15 @@ export async function taskEvents(
     c.req.raw.signal?.addEventListener('abort', leave, { once: true });
     const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), settings.heartbeatMs);
     let shown: string | undefined;
-    const show = async (task: EdgeTask) => {
-      if (task.status === shown) return;
-      shown = task.status;
-      await stream.writeSSE({ event: 'status', data: render(task) });
+    const show = async (task: RenderedTask) => {
+      if (task.head.status === shown) return;
+      shown = task.head.status;
+      await stream.writeSSE({ event: 'status', data: dataOf(task) });
     };
     try {
       await show(first);
       let task = first;
-      if (watch && !isTerminalStatus(first.status)) {
+      if (watch && !isTerminalStatus(first.head.status)) {
         task = await settle(watch, {
           id,
           timeoutMs: MAX_STREAM_MS,
@@ -73,9 +81,9 @@ export async function taskEvents(
       }
       if (left.signal.aborted) return;
       await show(task);
-      const final =
-        task.status === 'done' ? 'done' : isTerminalStatus(task.status) ? 'failed' : 'timeout';
-      await stream.writeSSE({ event: final, data: render(task) });
+      const { status } = task.head;
+      const final = status === 'done' ? 'done' : isTerminalStatus(status) ? 'failed' : 'timeout';
+      await stream.writeSSE({ event: final, data: dataOf(task) });
     } catch (error) {
       if (left.signal.aborted) return;
       await stream.writeSSE({ event: 'error', data: JSON.stringify(describeError(error, c).body) });

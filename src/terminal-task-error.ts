@@ -10,7 +10,9 @@ import type { Task } from './task.ts';
  * The error a terminal status other than `done` stands for, or undefined. One place for the
  * words: the wait, the edge's routes and the bot's replies all say the same thing.
  */
-export function terminalTaskError(task: Task): JimengError | undefined {
+export function terminalTaskError(
+  task: Pick<Task, 'id' | 'status' | 'requestId'>,
+): JimengError | undefined {
   const details = { taskId: task.id, requestId: task.requestId ?? undefined };
   switch (task.status) {
     case 'failed':

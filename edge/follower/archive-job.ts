@@ -34,11 +34,13 @@ export const archiveJob: JobKind<Empty> = {
         ? { status: 'drop', error }
         : { status: 'retry', at: now + delay, error, refresh };
     };
-    if (await isVideoStored(bucket, task.id)) return { status: 'done' };
     const expiresAt = task.videoUrlExpiresAt ? Date.parse(task.videoUrlExpiresAt) : 0;
     if (!task.videoUrl || expiresAt - now < LINK_MARGIN_MS) {
+      if (await isVideoStored(bucket, task.id)) return { status: 'done' };
       return later('the video link has expired or is about to', true);
     }
+    // storeVideo looks in R2 first itself: asking here too would be one more round trip
+    // before the webhooks, which wait for this copy.
     try {
       await storeVideo(bucket, upstream.client, task);
       return { status: 'done' };

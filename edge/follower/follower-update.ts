@@ -16,7 +16,7 @@ import {
   UnauthorizedError,
   UpstreamError,
 } from '../../src/index.ts';
-import type { EdgeTask } from '../edge-task.ts';
+import { RenderedTask, type TaskHead } from '../rendered-task.ts';
 
 /** A failed query as it crosses from the follower to a Worker: plain data, token scrubbed. */
 export interface WireError {
@@ -32,13 +32,39 @@ export interface WireError {
 }
 
 /**
- * What a follower sends each watcher, one JSON object per line. `polled` marks the answer of a
- * query (a watcher's query budget counts those); the state a watcher gets on arrival, and the
- * `archived` change after a copy, are not queries.
+ * What a follower sends each watcher. `polled` marks the answer of a query (a watcher's query
+ * budget counts those); the state a watcher gets on arrival is not one.
  */
 export type FollowerUpdate =
-  | { type: 'task'; task: EdgeTask; polled: boolean }
+  | { type: 'task'; task: RenderedTask; polled: boolean }
   | { type: 'error'; error: WireError; polled: boolean };
+
+type UpdateHead =
+  | { type: 'task'; task: TaskHead; polled: boolean }
+  | { type: 'error'; error: WireError; polled: boolean };
+
+/**
+ * One update per line: its head as JSON and, for a task, a tab and the task's JSON as rendered
+ * once by the follower. JSON.stringify never writes a raw tab or newline, so neither part can
+ * hold one, and a watcher splits the line without parsing the task.
+ */
+export function updateLine(update: FollowerUpdate): string {
+  if (update.type === 'error') return `${JSON.stringify(update)}\n`;
+  const { task, polled } = update;
+  return `${JSON.stringify({ type: 'task', task: task.head, polled } satisfies UpdateHead)}\t${task.json}\n`;
+}
+
+/** A line of `updateLine` (without its newline) as the update it was. */
+export function readUpdate(line: string): FollowerUpdate {
+  const tab = line.indexOf('\t');
+  const head = JSON.parse(tab === -1 ? line : line.slice(0, tab)) as UpdateHead;
+  if (head.type === 'error') return head;
+  return {
+    type: 'task',
+    task: new RenderedTask(head.task, line.slice(tab + 1)),
+    polled: head.polled,
+  };
+}
 
 type ErrorOf = (message: string, details: JimengErrorDetails) => JimengError;
 

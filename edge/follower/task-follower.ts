@@ -12,6 +12,7 @@ import type { InteractionJob } from '../discord/interaction-job.ts';
 import { type EdgeTask, edgeTask } from '../edge-task.ts';
 import type { Env } from '../env.ts';
 import { logUnexpected } from '../log-unexpected.ts';
+import { type RenderedTask, renderTask } from '../rendered-task.ts';
 import { readSettings, type Settings } from '../settings.ts';
 import { type Upstream, upstreamFor } from '../upstream.ts';
 import { ARCHIVE_JOB_ID, archiveJob } from './archive-job.ts';
@@ -61,6 +62,7 @@ export class TaskFollower extends DurableObject<Env> {
   readonly #watchers = new Watchers();
   /** The query in flight: everything that wants one now joins it. */
   #polling: Promise<void> | undefined;
+  #jobRun: Promise<void> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -70,8 +72,9 @@ export class TaskFollower extends DurableObject<Env> {
   }
 
   /**
-   * `GET /watch?id=<task id>`: NDJSON FollowerUpdates, from the state known now (or, with none,
-   * the answer of a query made at once) until the task has settled or the caller aborts.
+   * `GET /watch?id=<task id>`: FollowerUpdates, one per line (`updateLine`), from the state
+   * known now (or, with none, the answer of a query made at once) until the first terminal
+   * state, after which the stream ends, or until the caller aborts.
    */
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -81,10 +84,9 @@ export class TaskFollower extends DurableObject<Env> {
     const watcher = this.#watchers.add(request.signal ?? undefined, () => this.#left());
     const { task, error, polledAt, nextPollAt } = follow;
     if (task && (!isTerminalStatus(task.status) || cacheSeconds(task, now) > 0)) {
-      watcher.send({ type: 'task', task: this.#edge(task), polled: false });
-      if (isTerminalStatus(task.status)) {
-        if (this.#jobs.pending(archiveJob.name) === 0) watcher.close();
-      } else if (nextPollAt === undefined) {
+      watcher.send({ type: 'task', task: this.#render(task), polled: false });
+      if (isTerminalStatus(task.status)) watcher.close();
+      else if (nextPollAt === undefined) {
         // An idle follower: its state may be old, so it asks at once.
         this.#poll().catch((error) => logUnexpected('follower: a query failed', error));
       }
@@ -201,6 +203,17 @@ export class TaskFollower extends DurableObject<Env> {
       : { at: Math.min(submittedAt, startedAt), submitted: true };
   }
 
+  /**
+   * The end this follower saw (`done` or `failed`, with `archived`), for a caller the provider
+   * now answers `not_found`: it forgets tasks after 12 hours, a follower keeps them a day
+   * longer. Undefined when it saw no such end. Reads only.
+   */
+  async settled(): Promise<EdgeTask | undefined> {
+    const task = this.#follows.read()?.task;
+    if (task?.status !== 'done' && task?.status !== 'failed') return undefined;
+    return edgeTask(task, this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done');
+  }
+
   override async alarm(): Promise<void> {
     await this.runDue();
   }
@@ -229,11 +242,13 @@ export class TaskFollower extends DurableObject<Env> {
   /**
    * The idle time counts from the last watcher's departure. Only that one is written down: a
    * thousand watchers leaving at the end would be a thousand writes, and every write holds the
-   * object's next request out (the copy's, a webhook's) until it is stored.
+   * object's next request out (the copy's, a webhook's) until it is stored. The others do not
+   * even read storage: a read parses the stored task, a thousand times over at the end.
    */
   #left(): void {
+    if (this.#watchers.size > 0) return;
     const task = this.#follows.read()?.task;
-    if (this.#watchers.size > 0 || (task && isTerminalStatus(task.status))) return;
+    if (task && isTerminalStatus(task.status)) return;
     this.#follows.asked(Date.now());
   }
 
@@ -261,8 +276,10 @@ export class TaskFollower extends DurableObject<Env> {
     };
   }
 
-  #edge(task: Task): EdgeTask {
-    return edgeTask(task, this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done');
+  /** The task as the edge shows it, rendered once for every watcher it goes to. */
+  #render(task: Task): RenderedTask {
+    const archived = this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done';
+    return renderTask(edgeTask(task, archived), this.#upstream().redact);
   }
 
   #poll(): Promise<void> {
@@ -280,9 +297,13 @@ export class TaskFollower extends DurableObject<Env> {
     let update: FollowerUpdate;
     let retryAfterMs = 0;
     try {
-      const task = await client.getTask(follow.taskId);
+      const answer = await client.getTask(follow.taskId);
+      // The provider forgets a task after 12 hours; the end seen here stays what it was.
+      const seen = follow.task;
+      const kept = seen?.status === 'done' || seen?.status === 'failed';
+      const task = kept && answer.status === 'not_found' ? seen : answer;
       this.#follows.saveTask(task, Date.now());
-      update = { type: 'task', task: this.#edge(task), polled: true };
+      update = { type: 'task', task: this.#render(task), polled: true };
     } catch (error) {
       const wire = toWireError(error, follow.taskId, redact);
       this.#follows.saveError(wire, Date.now());
@@ -291,9 +312,15 @@ export class TaskFollower extends DurableObject<Env> {
     }
     this.#planNextPoll(retryAfterMs);
     this.#spawn();
+    this.#wakeJobs();
+    // The jobs this answer wakes (the copy on `done`) start before the watchers hear of it: a
+    // job's first round trip would otherwise queue behind a thousand of them, and the `done`
+    // webhooks wait for the copy.
+    const jobs = this.#runJobs();
     this.#watchers.send(update);
     this.#afterChange();
     await this.#arm();
+    await jobs;
   }
 
   /** The core's schedule: the first wait EDGE_POLL_INTERVAL_MS, then growing with the follow's age. */
@@ -331,16 +358,25 @@ export class TaskFollower extends DurableObject<Env> {
     }
   }
 
-  /** After any change: waiting jobs that can run now become due; watchers of a settled task are let go. */
+  /**
+   * After any change: waiting jobs that can run now become due; watchers of a settled task are
+   * let go at once, their streams ended here. A watcher that ended its watch itself would abort
+   * its request, an abort on each side, a thousand of them at the end of a popular task; a
+   * stream that ends costs neither. The copy's outcome is not streamed: GET and webhooks tell it.
+   */
   #afterChange(): void {
+    const view = this.#wakeJobs();
+    if (view.task && isTerminalStatus(view.task.status)) this.#watchers.closeAll();
+  }
+
+  /** Waiting jobs that can run in the state reached become due. */
+  #wakeJobs(): FollowerView {
     const view = this.#view();
     const now = Date.now();
     for (const job of this.#jobs.waiting()) {
       if (jobKinds[job.kind]?.ready(job, view)) this.#jobs.makeDue(job.id, now);
     }
-    if (view.task && isTerminalStatus(view.task.status) && view.pending(archiveJob.name) === 0) {
-      this.#watchers.closeAll();
-    }
+    return view;
   }
 
   #addWebhook(url: string, now: number): SubscribeResult {
@@ -353,7 +389,15 @@ export class TaskFollower extends DurableObject<Env> {
     return { id, created: true };
   }
 
-  async #runJobs(): Promise<void> {
+  /** Due job attempts until none is left; one run at a time, which a second caller joins. */
+  #runJobs(): Promise<void> {
+    this.#jobRun ??= this.#attemptDueJobs().finally(() => {
+      this.#jobRun = undefined;
+    });
+    return this.#jobRun;
+  }
+
+  async #attemptDueJobs(): Promise<void> {
     let budget = MAX_ATTEMPTS_PER_ALARM;
     while (budget > 0) {
       const due = this.#jobs.due(Date.now(), budget);
@@ -418,11 +462,6 @@ export class TaskFollower extends DurableObject<Env> {
       case 'wait':
         this.#jobs.wait(job.id, outcome.at);
         break;
-    }
-    // The copy settled: watchers learn whether the video is kept, then they may go.
-    const task = this.#follows.read()?.task;
-    if (job.id === ARCHIVE_JOB_ID && outcome.status !== 'retry' && task) {
-      this.#watchers.send({ type: 'task', task: this.#edge(task), polled: false });
     }
   }
 

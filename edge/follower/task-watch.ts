@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import { isTerminalStatus, type JimengError, TimeoutError } from '../../src/index.ts';
 import { cacheTask, readCachedTask } from '../cache.ts';
-import type { EdgeTask } from '../edge-task.ts';
 import type { AppEnv } from '../env.ts';
+import { type RenderedTask, renderTask } from '../rendered-task.ts';
 import { assertKnown } from '../task-source.ts';
 import { followerFor } from './follower-stub.ts';
-import { type FollowerUpdate, fromWireError } from './follower-update.ts';
+import { type FollowerUpdate, fromWireError, readUpdate } from './follower-update.ts';
 
 /** A caller's connection to the follower of one task. */
 export interface TaskWatch {
@@ -39,11 +39,14 @@ export async function watchTask(
   const lines = readLines(response.body);
   let pending: Promise<IteratorResult<string>> | undefined;
   let ended = false;
+  // The follower ends the stream itself right after a terminal state (or it has ended): then
+  // leaving needs no abort, which would cost this request and the follower one each.
+  let settled = false;
   const close = () => {
     if (ended) return;
     ended = true;
     signal.removeEventListener('abort', close);
-    leave.abort();
+    if (!settled) leave.abort();
     lines.return?.(undefined).catch(() => {});
   };
   signal.addEventListener('abort', close, { once: true });
@@ -67,16 +70,19 @@ export async function watchTask(
         if (result === 'timeout') return undefined;
         pending = undefined;
         if (result.done) {
+          settled = true;
           close();
           return undefined;
         }
-        const update = JSON.parse(result.value) as FollowerUpdate;
-        // Not a done task whose copy is still on its way: the copy ends moments later, and GET
-        // reads `archived` off R2 itself.
-        const task = update.type === 'task' ? update.task : undefined;
-        const copying = keepsVideos && task?.status === 'done' && !task.archived;
-        if (task && isTerminalStatus(task.status) && !copying) {
-          c.executionCtx.waitUntil(cacheTask(baseURL, task, keepsVideos).catch(() => {}));
+        const update = readUpdate(result.value);
+        if (update.type === 'task' && isTerminalStatus(update.task.head.status)) {
+          settled = true;
+          // Not a done task whose copy is still on its way: the copy ends moments later, and
+          // GET reads `archived` off R2 itself.
+          const { head } = update.task;
+          if (!(keepsVideos && head.status === 'done' && !head.archived)) {
+            c.executionCtx.waitUntil(cacheTask(baseURL, update.task, keepsVideos).catch(() => {}));
+          }
         }
         return update;
       } catch {
@@ -122,9 +128,9 @@ export interface SettleOptions {
   signal: AbortSignal;
   /** Follower answers (queries) this wait rides at most: the caller gets what it has then. */
   maxPolls: number;
-  onUpdate?: ((task: EdgeTask) => void) | undefined;
+  onUpdate?: ((task: RenderedTask) => void) | undefined;
   /** The state the wait has seen already (the first update of an event stream). */
-  seen?: EdgeTask | undefined;
+  seen?: RenderedTask | undefined;
 }
 
 /**
@@ -133,7 +139,7 @@ export interface SettleOptions {
  * still running is an answer, not an error. Missing and expired tasks, errors a later query
  * cannot cure, and a provider that never answered are errors.
  */
-export async function settle(watch: TaskWatch, options: SettleOptions): Promise<EdgeTask> {
+export async function settle(watch: TaskWatch, options: SettleOptions): Promise<RenderedTask> {
   const deadline = Date.now() + options.timeoutMs;
   let last = options.seen;
   let polls = 0;
@@ -154,7 +160,7 @@ export async function settle(watch: TaskWatch, options: SettleOptions): Promise<
     }
     last = update.task;
     options.onUpdate?.(last);
-    if (isTerminalStatus(assertKnown(last).status)) return last;
+    if (isTerminalStatus(assertKnown(last.head).status)) return last;
   }
   if (last) return last;
   // Time ran out without one answer: what the provider said (429, 502…) is the honest status.
@@ -170,7 +176,7 @@ export async function firstState(
   watch: TaskWatch,
   id: string,
   timeoutMs: number,
-): Promise<EdgeTask> {
+): Promise<RenderedTask> {
   const update = await watch.next(timeoutMs);
   if (!update) {
     throw new TimeoutError(`The provider did not answer in time while querying task ${id}.`, {
@@ -189,11 +195,10 @@ export async function watchUntilSettled(
   c: Context<AppEnv>,
   id: string,
   timeoutMs: number,
-): Promise<EdgeTask> {
-  const cached = await readCachedTask(c.get('upstream').baseURL, id, Boolean(c.env.VIDEOS)).catch(
-    () => undefined,
-  );
-  if (cached) return cached;
+): Promise<RenderedTask> {
+  const { baseURL, redact } = c.get('upstream');
+  const cached = await readCachedTask(baseURL, id, Boolean(c.env.VIDEOS)).catch(() => undefined);
+  if (cached) return renderTask(cached, redact);
   const signal = c.req.raw.signal ?? new AbortController().signal;
   const watch = await watchTask(c, id, signal);
   try {

@@ -1,4 +1,4 @@
-import type { FollowerUpdate } from './follower-update.ts';
+import { type FollowerUpdate, updateLine } from './follower-update.ts';
 
 interface Watcher {
   writer: WritableStreamDefaultWriter<Uint8Array>;
@@ -48,25 +48,27 @@ export class Watchers {
     if (signal?.aborted) watcher.leave();
     return {
       readable,
-      send: (update) => this.#write(watcher, `${JSON.stringify(update)}\n`),
+      send: (update) => this.#write(watcher, encoder.encode(updateLine(update))),
       close: () => this.#close(watcher),
     };
   }
 
+  /** One update to every watcher: rendered and encoded once, the same bytes written to each. */
   send(update: FollowerUpdate): void {
     if (this.#all.size === 0) return;
-    const line = `${JSON.stringify(update)}\n`;
-    for (const watcher of this.#all) this.#write(watcher, line);
+    const bytes = encoder.encode(updateLine(update));
+    for (const watcher of this.#all) this.#write(watcher, bytes);
   }
 
   closeAll(): void {
     for (const watcher of this.#all) this.#close(watcher);
   }
 
-  #write(watcher: Watcher, line: string): void {
+  #write(watcher: Watcher, bytes: Uint8Array): void {
     // Not awaited: one slow reader must not hold the others. A reader that is gone shows up
-    // as a failed write.
-    watcher.writer.write(encoder.encode(line)).catch(() => watcher.leave());
+    // as a failed write. Streams do not take over the bytes they are given: nobody changes
+    // them, so every watcher can be handed the same ones.
+    watcher.writer.write(bytes).catch(() => watcher.leave());
   }
 
   #close(watcher: Watcher): void {

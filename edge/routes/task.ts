@@ -4,6 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { EdgeError } from '../errors.ts';
 import { keepVideo } from '../follower/keep-video.ts';
 import { watchUntilSettled } from '../follower/task-watch.ts';
+import { renderTask } from '../rendered-task.ts';
 import { MAX_WAIT_SECONDS } from '../settings.ts';
 import { taskResponse } from '../task-response.ts';
 import { assertKnown, loadTask } from '../task-source.ts';
@@ -15,10 +16,14 @@ import { assertKnown, loadTask } from '../task-source.ts';
 export const taskRoute = new Hono<AppEnv>().get('/:id', async (c) => {
   const id = assertTaskId(c.req.param('id'));
   const wait = waitSeconds(c.req.query('wait'));
-  if (wait > 0) return taskResponse(c, assertKnown(await watchUntilSettled(c, id, wait * 1000)));
+  if (wait > 0) {
+    const task = await watchUntilSettled(c, id, wait * 1000);
+    assertKnown(task.head);
+    return taskResponse(c, task);
+  }
   const task = await loadTask(c, id);
   keepVideo(c, task);
-  return taskResponse(c, assertKnown(task));
+  return taskResponse(c, renderTask(assertKnown(task), c.get('upstream').redact));
 });
 
 function waitSeconds(value: string | undefined): number {

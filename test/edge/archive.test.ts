@@ -45,6 +45,29 @@ describe('the video is kept the moment the task is done', () => {
     expect(kept.sim.requests).toHaveLength(0);
   });
 
+  it('a task the provider has forgotten is still done: GET and ?wait answer what its follower saw', async () => {
+    const id = await submit(kept);
+    expect(await untilInR2(kept, id)).toBe(true);
+    kept.sim.reset(); // 12 hours later: the provider answers not_found
+    const plain = await kept.call(`/task/${id}`, { headers: auth });
+    expect(plain.status).toBe(200);
+    expect(await plain.json()).toMatchObject({ id, status: 'done', archived: true });
+    const waited = await kept.call(`/task/${id}?wait=2`, { headers: auth });
+    expect(waited.status).toBe(200);
+    expect(await waited.json()).toMatchObject({ id, status: 'done', archived: true });
+    // The follower's end survives the provider's answer: asked again, it is still done.
+    const again = await kept.call(`/task/${id}`, { headers: auth });
+    expect(await again.json()).toMatchObject({ status: 'done' });
+    expect((await kept.call(`/task/${id}/video`, { headers: auth })).status).toBe(200);
+  });
+
+  it('a task nobody followed and the provider does not know is still a 404', async () => {
+    const id = kept.sim.addTask({ durationMs: 0 });
+    kept.sim.reset();
+    const answer = await kept.call(`/task/${id}`, { headers: auth });
+    expect(answer.status).toBe(404);
+  });
+
   it('a watched task is copied too, once', async () => {
     const id = kept.sim.addTask({ durationMs: 200 });
     const answer = await kept.call(`/task/${id}?wait=5`, { headers: auth });
