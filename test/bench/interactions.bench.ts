@@ -124,14 +124,7 @@ try {
   await Promise.all(sends);
   const sentIn = Date.now() - started;
 
-  const posted = new Map<string, number>();
-  const deadline = Date.now() + 180_000;
-  while (posted.size < TASKS && Date.now() < deadline) {
-    for (const r of discord.requests) {
-      for (const f of r.files) if (f.name.endsWith('.mp4')) posted.set(f.name.slice(0, -4), r.at);
-    }
-    if (posted.size < TASKS) await sleep(200);
-  }
+  const posted = await discord.videosPosted(TASKS, 180_000);
   const elapsedS = (Date.now() - started) / 1000;
   const delays = tasks
     .filter((t) => posted.has(t.id))

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createGateway, GATEWAY_PATH } from './gateway.ts';
 import {
   createHttpInteractions,
@@ -41,6 +42,11 @@ export interface FakeDiscord {
   botUserId: string;
   /** Every REST call, in order. The bot token is never kept. */
   requests: RecordedRequest[];
+  /**
+   * When each video (an `<name>.mp4` upload) was first posted, by name without `.mp4`: once
+   * `count` of them have been, or `timeoutMs` has passed. For benchmarks that count deliveries.
+   */
+  videosPosted(count: number, timeoutMs: number): Promise<Map<string, number>>;
   /** The last registered command definitions, with the ids the fake gave them. */
   commands: unknown[];
   /** The messages that exist now (replies and channel posts, not deleted ones), oldest first. */
@@ -145,6 +151,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     channelId: world.channelId,
     botUserId: world.botUserId,
     requests: recorder.requests,
+    videosPosted: (count, timeoutMs) => videosPosted(recorder.requests, count, timeoutMs),
     commands: store.commands,
     messages: () => [...store.messages.values()].map((stored) => stored.json),
     ready: (timeoutMs) => gateway.ready(timeoutMs),
@@ -195,4 +202,22 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return closing;
     },
   };
+}
+
+async function videosPosted(
+  requests: readonly RecordedRequest[],
+  count: number,
+  timeoutMs: number,
+): Promise<Map<string, number>> {
+  const posted = new Map<string, number>();
+  for (const deadline = Date.now() + timeoutMs; ; await sleep(200)) {
+    for (const r of requests) {
+      for (const f of r.files) {
+        if (f.name.endsWith('.mp4') && !posted.has(f.name.slice(0, -4))) {
+          posted.set(f.name.slice(0, -4), r.at);
+        }
+      }
+    }
+    if (posted.size >= count || Date.now() >= deadline) return posted;
+  }
 }
