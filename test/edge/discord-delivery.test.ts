@@ -232,6 +232,7 @@ describe('secrets', () => {
     expect(logs).not.toMatch(/fake-interaction-/);
     expect(logs).not.toContain(h.discord.token);
     expect(logs).not.toContain(TOKEN);
+    expect(logs).not.toContain('event=share_links_off');
     expect(failureText).toBeTypeOf('function');
   });
 });
