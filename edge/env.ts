@@ -29,6 +29,7 @@ export interface Env {
   EDGE_FOLLOW_QUERIES?: string;
   /** How long a follower keeps polling after the last caller asked (default 15 minutes). */
   EDGE_FOLLOW_IDLE_MS?: string;
+  EDGE_FOLLOW_RETAIN_MS?: string;
   /** Signs webhooks (Standard Webhooks): `whsec_` and the key in base64. Without it, no webhooks. */
   EDGE_WEBHOOK_SECRET?: string;
   /** `"true"` lets webhooks go to http:// and private addresses: local development and tests only. */

@@ -19,6 +19,8 @@ export interface Settings {
   followQueries: number;
   /** A follower keeps polling this long after the last caller asked (watchers count while connected). */
   followIdleMs: number;
+  /** A follower with nothing left to do deletes its storage this long after its last activity. */
+  followRetainMs: number;
   webhookSecret: string | undefined;
   webhookAllowPrivate: boolean;
   webhookBackoffScale: number;
@@ -85,6 +87,7 @@ export function readSettings(env: Env): Settings {
       upstreamRetries: Math.min(3, int(env.EDGE_UPSTREAM_RETRIES, 1, 0)),
       followQueries: int(env.EDGE_FOLLOW_QUERIES, 40, 1),
       followIdleMs: int(env.EDGE_FOLLOW_IDLE_MS, 15 * 60 * 1000, 0),
+      followRetainMs: int(env.EDGE_FOLLOW_RETAIN_MS, 24 * 60 * 60 * 1000, 100),
       webhookSecret: env.EDGE_WEBHOOK_SECRET?.trim() || undefined,
       webhookAllowPrivate: env.EDGE_WEBHOOK_ALLOW_PRIVATE?.trim().toLowerCase() === 'true',
       webhookBackoffScale: num(env.EDGE_WEBHOOK_BACKOFF_SCALE, 1, 0),

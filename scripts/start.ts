@@ -90,15 +90,20 @@ async function startEdgeLocally(token: string, baseURL: string, demoTaskId?: str
   // The one fixed port npm start may bind: the simulator and Miniflare's loopback server
   // always take a free one.
   const port = Number(process.env.EDGE_PORT) || undefined;
+  const webhookSecret =
+    process.env.EDGE_WEBHOOK_SECRET || `whsec_${randomBytes(32).toString('base64')}`;
   const edge = await startEdge({
     baseURL,
     token,
     apiKeys: process.env.EDGE_API_KEYS || key,
     port,
     callerHandlesSignals: true,
-    // Share links signed with a key of this run's own, unless one is configured.
+    // Share links and webhooks signed with keys of this run's own, unless configured; webhooks
+    // may go to a receiver on this machine.
     vars: {
       EDGE_SHARE_SECRET: process.env.EDGE_SHARE_SECRET || randomBytes(32).toString('base64url'),
+      EDGE_WEBHOOK_SECRET: webhookSecret,
+      EDGE_WEBHOOK_ALLOW_PRIVATE: 'true',
     },
   }).catch((error) => {
     // Miniflare's code for workerd's failed bind; startEdge has already stopped workerd.
@@ -120,6 +125,11 @@ async function startEdgeLocally(token: string, baseURL: string, demoTaskId?: str
       '"Authorization: Bearer ${EDGE_API_KEYS%%,*}"'
     : `'Authorization: Bearer ${key}'`;
   say(`   curl -H ${header} ${edge.url}/task/${id}`);
+  say(
+    process.env.EDGE_WEBHOOK_SECRET
+      ? 'Webhooks (webhookUrl, or POST /task/:id/webhooks) are signed with EDGE_WEBHOOK_SECRET.'
+      : `Webhooks (webhookUrl, or POST /task/:id/webhooks) are signed with this run's secret ${webhookSecret}`,
+  );
   if (demoTaskId) {
     const share = await fetch(`${edge.url}/task/${demoTaskId}/share`, {
       headers: { authorization: `Bearer ${key}` },

@@ -185,7 +185,9 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     },
 
     async replyIsFinal(job) {
-      if (!tokenUsable(job)) return false;
+      // Up to the token's very end, not its margin: a read cannot straddle the end as an upload
+      // can, and a final edit sent just before the margin must still be found.
+      if (job.tokenDead || clock.now() >= job.tokenExpiresAt) return false;
       try {
         const reply = await limit.run(() => transport.readOriginal(job));
         const content = reply.content ?? '';

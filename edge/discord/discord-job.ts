@@ -2,12 +2,16 @@ import { isTerminalStatus, terminalTaskError } from '../../src/index.ts';
 import type { Env } from '../env.ts';
 import { fromWireError } from '../follower/follower-update.ts';
 import type { FollowerView, JobKind, JobOutcome } from '../follower/job-kind.ts';
+import { DiscordRateLimitedError } from './discord-errors.ts';
 import { discordRuntime } from './discord-runtime.ts';
 import type { InteractionJob } from './interaction-job.ts';
 import { followTimeoutError, type InteractionJobs, type Outcome } from './interaction-jobs.ts';
 
 /** Waits after a final post Discord did not take (a timeout, a 5xx, a 429 too long to wait). */
 const RETRY_DELAYS_MS = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000];
+
+/** Long 429s a job waits out before they count as failed posts. */
+const MAX_RATE_LIMITS = 5;
 
 /** The follower's job id of a Discord job: one per interaction, whatever the retries. */
 export const discordJobId = (job: Pick<InteractionJob, 'id'>) => `discord:${job.id}`;
@@ -42,11 +46,26 @@ export const discordJob: JobKind<InteractionJob> = {
       if (outcome) await jobs.settle([data], outcome);
       else at = await jobs.update(data, view.task?.status ?? data.status);
     } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      // A 429 longer than a request may wait: Discord said when to come back, and an earlier
+      // try only earns another 429. Not a failure of the post, within a bound of its own.
+      const rateLimited = data.rateLimited ?? 0;
+      if (
+        error instanceof DiscordRateLimitedError &&
+        error.retryAfterMs !== undefined &&
+        rateLimited < MAX_RATE_LIMITS
+      ) {
+        return {
+          status: 'retry',
+          at: now + error.retryAfterMs,
+          error: why,
+          data: { ...data, rateLimited: rateLimited + 1 },
+        };
+      }
       // Not the job's attempts: every answer of the provider was one, and a job that followed
       // its task for a minute had used up its retries before its first failure.
       const failures = (data.failures ?? 0) + 1;
       const delay = RETRY_DELAYS_MS[failures - 1];
-      const why = error instanceof Error ? error.message : String(error);
       if (delay === undefined) {
         await release(env, data);
         return { status: 'drop', error: `gave up on the final post: ${why}` };

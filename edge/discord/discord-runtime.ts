@@ -64,6 +64,12 @@ export function discordRuntime(env: Env): DiscordRuntime {
       ? async (job: InteractionJob) =>
           job.taskId ? sharePage(job.origin, secret, job.taskId) : undefined
       : undefined;
+  if (!shareUrl && !open) {
+    // Said once per isolate: nothing fails, so nothing else would tell the operator.
+    logger('share_links_off', {
+      why: `EDGE_SHARE_SECRET is not set (${MIN_SHARE_SECRET_LENGTH} characters at least): a video too large to upload, or a reply past its 15 minutes without DISCORD_TOKEN, gets the provider's link, which dies within the hour`,
+    });
+  }
   const runtime: DiscordRuntime = {
     settings,
     discord,

@@ -22,6 +22,8 @@ export interface InteractionJob extends Job {
   seenPollAt?: number | undefined;
   /** Final posts that failed so far: the waits between tries grow, then the job is dropped. */
   failures?: number | undefined;
+  /** Long 429s (`retry_after` past what a request waits) waited out so far. */
+  rateLimited?: number | undefined;
 }
 
 /**

@@ -45,7 +45,11 @@ export type JobOutcome<Data> =
   | { status: 'done'; data?: Data }
   | { status: 'retry'; at: number; error: string; data?: Data; refresh?: boolean }
   | { status: 'wait'; data?: Data; at?: number | undefined }
-  | { status: 'drop'; error: string };
+  | {
+      status: 'drop';
+      error: string /** Not a failure: nothing is left to do (not logged). */;
+      expected?: true;
+    };
 
 /**
  * A kind of durable job. The follower stores each job (id, data, attempts, next attempt), makes

@@ -31,8 +31,11 @@ import {
 
 /** The provider forgets a task 12 hours after its submit: following it longer is pointless. */
 const MAX_FOLLOW_MS = 13 * 60 * 60 * 1000;
-/** A follower with nothing left to do deletes its storage this long after its last activity. */
-const RETAIN_MS = 24 * 60 * 60 * 1000;
+/**
+ * A cleanup held back by a watcher or a waiting job is looked at again this much later: each
+ * new request arms the alarm anew anyway, and an alarm every millisecond would cost a fortune.
+ */
+const CLEANUP_RECHECK_MS = 60 * 60 * 1000;
 /** Job attempts one alarm runs at most: one invocation stays far below 50 subrequests. */
 const MAX_ATTEMPTS_PER_ALARM = 12;
 /** Waits after an attempt that threw instead of returning an outcome; then the job is dropped. */
@@ -452,7 +455,8 @@ export class TaskFollower extends DurableObject<Env> {
         this.#jobs.finish(job.id, 'done', now);
         break;
       case 'drop':
-        console.error('follower: a job was dropped', job.kind, outcome.error);
+        if (!outcome.expected)
+          console.error('follower: a job was dropped', job.kind, outcome.error);
         this.#jobs.finish(job.id, 'dropped', now, outcome.error);
         break;
       case 'retry':
@@ -495,7 +499,11 @@ export class TaskFollower extends DurableObject<Env> {
     }
     const jobAt = this.#jobs.nextDueAt();
     if (jobAt !== undefined) times.push(jobAt);
-    if (times.length === 0) times.push(this.#cleanupAt(follow));
+    if (times.length === 0) {
+      const cleanupAt = this.#cleanupAt(follow);
+      const held = cleanupAt <= now && !this.#cleanupDue(follow, now);
+      times.push(held ? now + CLEANUP_RECHECK_MS : cleanupAt);
+    }
     // A whole millisecond strictly after now: an alarm armed for the moment it runs in, or a
     // fraction of one, can leave the chain stopped without an error (seen in workerd).
     const at = Math.max(now + 1, Math.ceil(Math.min(...times)));
@@ -508,7 +516,8 @@ export class TaskFollower extends DurableObject<Env> {
 
   #cleanupAt(follow: Follow): number {
     return (
-      Math.max(follow.askedAt, follow.polledAt ?? 0, this.#jobs.lastFinishedAt() ?? 0) + RETAIN_MS
+      Math.max(follow.askedAt, follow.polledAt ?? 0, this.#jobs.lastFinishedAt() ?? 0) +
+      this.#settings().followRetainMs
     );
   }
 

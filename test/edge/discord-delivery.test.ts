@@ -153,6 +153,23 @@ describe.concurrent('/jimeng result over HTTP interactions, followed by the task
     expect(h.discord.requests.filter(uploads).map((r) => r.status)).toEqual([503, 200]);
   });
 
+  it('a final upload rate-limited for longer than a request waits is tried again when Discord said, not on the failure schedule', async () => {
+    const id = h.sim.addTask({ durationMs: 0 });
+    const answer = await h.discord.postInteraction(result(id), { endpoint: h.endpoint });
+    h.discord.failNext(
+      { method: 'PATCH', path: new RegExp(`${answer.token}.*@original`), withFiles: true },
+      {
+        status: 429,
+        body: { message: 'You are being rate limited.', retry_after: 90, global: false },
+      },
+    );
+    const uploads = (r: RecordedRequest) => edits(answer.token)(r) && r.files.length === 1;
+    await h.discord.waitFor((r) => uploads(r) && r.status === 429, 5_000);
+    // The failure schedule would try again after 2 s; Discord asked for 90.
+    await new Promise((resolve) => setTimeout(resolve, 2_600));
+    expect(h.discord.requests.filter(uploads).map((r) => r.status)).toEqual([429]);
+  });
+
   it('20 users on one task: one poll schedule, 20 deliveries', async () => {
     const id = h.sim.addTask({ durationMs: 1_000 });
     const answers = await Promise.all(
@@ -232,6 +249,7 @@ describe('secrets', () => {
     expect(logs).not.toMatch(/fake-interaction-/);
     expect(logs).not.toContain(h.discord.token);
     expect(logs).not.toContain(TOKEN);
+    expect(logs).not.toContain('event=share_links_off');
     expect(failureText).toBeTypeOf('function');
   });
 });

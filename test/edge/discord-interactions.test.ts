@@ -236,3 +236,22 @@ describe('POST /discord/interactions: bad input is refused privately, with no ca
     expect(h.sim.requests.length).toBe(before);
   });
 });
+
+describe('a Worker without EDGE_SHARE_SECRET', () => {
+  it('says once in its log that oversized videos will get a link that dies, and what to set', async () => {
+    const answer = await h.discord.postInteraction(
+      {
+        commandName: 'jimeng',
+        subcommand: 'result',
+        options: [{ name: 'task_id', type: 3, value: h.sim.addTask() }],
+      },
+      { endpoint: h.endpoint },
+    );
+    expect(answer.status).toBe(200);
+    // Time for workerd's log lines to come.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const warned = h.logs.filter((line) => line.includes('event=share_links_off'));
+    expect(warned.length).toBeGreaterThanOrEqual(1);
+    expect(warned[0]).toContain('EDGE_SHARE_SECRET');
+  });
+});

@@ -5,6 +5,7 @@ import { auth, followerOf, type Harness, sleep, useEdge } from './edge-harness.t
 const slow = useEdge({ vars: { EDGE_POLL_INTERVAL_MS: '1000' } });
 const fast = useEdge();
 const idle = useEdge({ vars: { EDGE_FOLLOW_IDLE_MS: '400' } });
+const brief = useEdge({ vars: { EDGE_FOLLOW_RETAIN_MS: '300' } });
 
 /** Opens /task/:id/events and resolves once `count` named events have come. */
 async function events(h: Harness, id: string) {
@@ -91,5 +92,30 @@ describe('TaskFollower: one poll schedule per task', () => {
     const answer = await idle.call(`/task/${id}?wait=5`, { headers: auth });
     expect((await answer.json()).status).toBe('done');
     expect(idle.queriesFor(id)).toBeGreaterThan(stopped);
+  });
+
+  it('forgets a task submitted here once it has ended and the retention time has passed, failed as well as done', async () => {
+    const submit = async (prompt: string) => {
+      const response = await brief.call('/tasks', {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt }),
+      });
+      const { taskId } = (await response.json()) as { taskId: string };
+      await (await brief.call(`/task/${taskId}?wait=5`, { headers: auth })).arrayBuffer();
+      return taskId;
+    };
+    const followers = await Promise.all(
+      ['A fox in the snow', 'A fox in the snow [fail]'].map(async (prompt) => {
+        const follower = (await followerOf(brief, await submit(prompt))) as unknown as {
+          since(): Promise<unknown>;
+        };
+        expect(await follower.since()).toBeDefined();
+        return follower;
+      }),
+    );
+    await sleep(1_000);
+    // Its storage is gone: the copy of a video that never came held the failed one forever.
+    for (const follower of followers) expect(await follower.since()).toBeUndefined();
   });
 });

@@ -345,6 +345,30 @@ describe('exactly once, though alarms are at-least-once', () => {
     expect(logs.join('\n')).toContain('event=job_already_delivered');
   });
 
+  it('the same crash in the last minute of the token: the reply is still read, nothing is posted in the channel', async () => {
+    let crash = true;
+    const stored = new Map<string, InteractionJob>();
+    const { jobs, job, advance, calls, logs } = setup({
+      overrides: {
+        save: async (j) => {
+          stored.set(j.id, structuredClone(j));
+        },
+        remove: async () => {
+          if (crash) throw new Error('isolate evicted');
+        },
+      },
+    });
+    const task = await doneTask(job.taskId ?? '');
+    advance(13 * MIN + 50_000); // the final edit goes out just before the margin
+    await expect(jobs.settle([job], { done: task })).rejects.toThrow('isolate evicted');
+    crash = false;
+    advance(20_000); // resumed inside the last minute: no more uploads, but a read is fine
+    const again = stored.get(job.id) as InteractionJob;
+    await jobs.settle([again], { done: task });
+    expect(calls().filter((r) => r.files.length > 0)).toHaveLength(1);
+    expect(logs.join('\n')).toContain('event=job_already_delivered');
+  });
+
   it('a channel post repeated with the same nonce makes no second message', async () => {
     const { jobs, job, advance } = setup();
     const task = await doneTask(job.taskId ?? '');

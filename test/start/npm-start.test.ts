@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer } from 'node:net';
@@ -6,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { Webhook } from 'standardwebhooks';
 import { expect, it } from 'vitest';
 import { startFakeDiscord } from '../fakes/discord/index.ts';
+import { startWebhookReceiver } from '../fakes/webhook-receiver.ts';
 import { root, runtimes } from '../runtimes.ts';
 
 /** `npm start` as a fresh machine runs it: no provider token, the given settings on top. */
@@ -77,10 +80,16 @@ it('npm start without a token says it uses the simulator, runs the flow and serv
   expect(stderr).toBe('');
 }, 60_000);
 
-it('npm start with EDGE_API_KEYS set never prints a key, and its curl line still works', async () => {
+it('npm start with EDGE_API_KEYS and EDGE_WEBHOOK_SECRET set never prints them; its curl line and webhooks work', async () => {
   const secret = 'edge-secret-key-5d1c';
   const keys = { EDGE_API_KEYS: `${secret},edge-secret-key-2` };
-  const child = npmStart({ SIMULATOR_DURATION_MS: '300', ...keys });
+  const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
+  const receiver = await startWebhookReceiver();
+  const child = npmStart({
+    SIMULATOR_DURATION_MS: '300',
+    ...keys,
+    EDGE_WEBHOOK_SECRET: webhookSecret,
+  });
   let output = '';
   child.stderr.on('data', (d) => (output += d));
   try {
@@ -101,9 +110,26 @@ it('npm start with EDGE_API_KEYS set never prints a key, and its curl line still
       env: { ...process.env, ...keys },
     });
     expect(JSON.parse(stdout)).toMatchObject({ id: '14117763723766220057', status: 'done' });
+    expect(output).not.toContain(webhookSecret);
+
+    // A receiver on this machine gets the task's end, signed with the configured secret.
+    const edgeURL = /(http:\/\/127\.0\.0\.1:\d+)\/task\//.exec(curl as string)?.[1];
+    const subscribed = await fetch(`${edgeURL}/task/14117763723766220057/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${receiver.url}/hook` }),
+    });
+    expect(subscribed.status).toBe(201);
+    const [delivery] = await receiver.until('/hook', 1, 10_000);
+    const event = new Webhook(webhookSecret).verify(
+      delivery?.body ?? '',
+      delivery?.headers as Record<string, string>,
+    );
+    expect(event).toMatchObject({ type: 'task.done', data: { id: '14117763723766220057' } });
   } finally {
     child.kill('SIGINT');
     await once(child, 'exit');
+    await receiver.close();
   }
 }, 60_000);
 
