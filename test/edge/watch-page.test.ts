@@ -45,6 +45,8 @@ describe('the watch page of a finished task', () => {
     expect(video).toContain('preload="metadata"');
     expect(video).toContain(`src="${link.origin}${under(link, '/video')}"`);
     expect(video).toContain('width="320" height="180"'); // the task's params: the sample's size
+    // Its accessible name: a screen reader says what the video is, not just "video".
+    expect(video).toContain(`aria-label="${escaped}"`);
     expect(html).toContain(`href="${link.origin}${under(link, '/video', '&amp;download=1')}"`);
     expect(html).toMatch(/<p id="label" role="status" aria-live="polite">Ready<\/p>/);
     expect(html).not.toContain('<script');
