@@ -1,4 +1,4 @@
-import { isJimengError } from '../../src/index.ts';
+import { isJimengError, isTerminalStatus } from '../../src/index.ts';
 import { DEAD_LINK_STATUSES } from '../video-relay.ts';
 import { isVideoStored, storeVideo } from '../video-store.ts';
 import type { JobKind, JobOutcome } from './job-kind.ts';
@@ -20,14 +20,16 @@ type Empty = Record<string, never>;
  */
 export const archiveJob: JobKind<Empty> = {
   name: 'archive',
-  ready: (_job, view) => view.task?.status === 'done',
+  // Any end: one without a video drops the job, which would otherwise wait forever and keep
+  // its follower (and its alarm) from ever being cleaned up.
+  ready: (_job, view) => view.task !== undefined && isTerminalStatus(view.task.status),
   spawn: (view, env) =>
     view.task?.status === 'done' && env.VIDEOS ? { id: ARCHIVE_JOB_ID, data: {} } : undefined,
   async attempt({ job, view, env, upstream, now }): Promise<JobOutcome<Empty>> {
     const bucket = env.VIDEOS;
     const task = view.task;
     if (!bucket) return { status: 'drop', error: 'no R2 bucket is bound as VIDEOS' };
-    if (task?.status !== 'done') return { status: 'drop', error: 'the task is not done' };
+    if (task?.status !== 'done') return { status: 'drop', error: 'the task ended without a video' };
     const later = (error: string, refresh = false): JobOutcome<Empty> => {
       const delay = RETRY_DELAYS_MS[job.attempts - 1];
       return delay === undefined
