@@ -117,8 +117,7 @@ export class TaskFollower extends DurableObject<Env> {
     const now = Date.now();
     const follow = this.#follows.begin(assertTaskId(taskId), now);
     this.#follows.submitted(now);
-    if (this.env.VIDEOS)
-      this.#jobs.add({ id: ARCHIVE_JOB_ID, kind: archiveJob.name, data: {} }, now);
+    this.#keepVideo(now);
     const webhook = webhookUrl === undefined ? undefined : this.#addWebhook(webhookUrl, now);
     const keep = Boolean(this.env.VIDEOS) || webhook !== undefined;
     // The task was created a moment ago: its first query can wait one interval.
@@ -186,6 +185,21 @@ export class TaskFollower extends DurableObject<Env> {
       this.#follows.planPoll(undefined);
     }
     this.#spawn();
+    this.#afterChange();
+    await this.#arm();
+  }
+
+  /**
+   * A task someone was handed a share link to: with VIDEOS, followed to its end and its video
+   * kept, so the link plays after the provider has forgotten the task even if nobody opened it
+   * meanwhile. A task not known here yet is asked about at once: it may be done already.
+   */
+  async keep(taskId: string): Promise<void> {
+    if (!this.env.VIDEOS) return;
+    const now = Date.now();
+    this.#follows.begin(assertTaskId(taskId), now);
+    this.#keepVideo(now);
+    this.#resume(now);
     this.#afterChange();
     await this.#arm();
   }
@@ -377,6 +391,12 @@ export class TaskFollower extends DurableObject<Env> {
       if (jobKinds[job.kind]?.ready(job, view)) this.#jobs.makeDue(job.id, now);
     }
     return view;
+  }
+
+  /** The R2 copy, waiting for `done` (a no-op without VIDEOS, or when it was asked for already). */
+  #keepVideo(now: number): void {
+    if (this.env.VIDEOS)
+      this.#jobs.add({ id: ARCHIVE_JOB_ID, kind: archiveJob.name, data: {} }, now);
   }
 
   #addWebhook(url: string, now: number): SubscribeResult {

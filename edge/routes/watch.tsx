@@ -3,8 +3,10 @@ import { html } from 'hono/html';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { Hono } from 'hono/tiny';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isTerminalStatus } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
 import { describeError } from '../errors.ts';
+import { keepVideo, keepVideoOf } from '../follower/keep-video.ts';
 import { rateLimit } from '../rate-limit.ts';
 import { isShareSignature } from '../share-link.ts';
 import { taskEvents } from '../task-events.ts';
@@ -57,13 +59,20 @@ const pageHeaders = secureHeaders({
   strictTransportSecurity: 'max-age=15552000',
 });
 
-/** What the page says about a task the link grants: the kept copy first, then the provider. */
+/**
+ * What the page says about a task the link grants: the kept copy first, then the provider (or,
+ * once it has forgotten the task, the end its follower saw). A task not kept yet is handed to
+ * its follower to keep: the page may be the only request the link ever brings (an unfurler
+ * reads the HTML alone), and a video nobody copied is lost with the provider's memory.
+ */
 async function viewOfSharedTask(c: Context<AppEnv>, id: string): Promise<WatchView> {
   const bucket = c.env.VIDEOS;
   // A kept video needs no query: the page works long after the provider forgot the task.
   const stored = bucket ? await storedVideoInfo(bucket, id) : undefined;
   if (stored) return watchView(id, 'done', stored);
   const task = await loadTask(c, id);
+  if (task.status === 'done') keepVideo(c, task);
+  else if (!isTerminalStatus(task.status)) keepVideoOf(c, id);
   const expiresAt = Date.parse(task.videoUrlExpiresAt ?? '');
   if (task.status === 'done' && expiresAt <= Date.now()) {
     return watchView(id, 'gone', task.params ?? {});
