@@ -200,6 +200,35 @@ describe('the running page’s clock: the task’s time, never the page’s', ()
     expect(queries).toHaveLength(1); // the page's own
   });
 
+  it('a task submitted here is titled with its prompt while it runs: page, unfurl and stream', async () => {
+    const prompt = 'A "slow" river & its dawn';
+    const created = await relayed.call('/tasks', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt }),
+    });
+    const { taskId } = await created.json();
+    const link = await shareLink(relayed, taskId);
+    const { html } = await page(relayed, link);
+    expect(html).toContain('Waiting in the queue');
+    const escaped = 'A &quot;slow&quot; river &amp; its dawn';
+    expect(html).toContain(`<title>${escaped} · Jimeng video</title>`);
+    expect(html).toContain(`<h1 id="title">${escaped}</h1>`);
+    expect(meta(html, 'og:title')).toBe(prompt);
+    expect(meta(html, 'twitter:title')).toBe(prompt);
+    expect(meta(html, 'og:description')).toMatch(/^Still being made/);
+    // The stream's view replaces the page's title: it must not put the placeholder back.
+    const events = await fetch(`${link.origin}${under(link, '/events')}`);
+    const reader = events.body?.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!/data: .*\n/.test(text)) text += (await reader?.read())?.value ?? '';
+    await reader?.cancel();
+    expect(JSON.parse(/data: (.*)\n/.exec(text)?.[1] ?? '{}')).toMatchObject({
+      state: 'queued',
+      title: prompt,
+    });
+  });
+
   it('a task submitted elsewhere counts from when this edge first followed it, and says so', async () => {
     const id = edge.sim.addTask({ durationMs: 60_000 });
     // Handing out the link started its follower, which keeps the video (R2).
