@@ -1,4 +1,4 @@
-import type { Task } from '../../src/index.ts';
+import { MAX_PROMPT_LENGTH, type Task } from '../../src/index.ts';
 import type { WireError } from './follower-update.ts';
 
 /** What a follower knows about its task; one row per object, since an object follows one task. */
@@ -8,6 +8,11 @@ export interface Follow {
   startedAt: number;
   /** When the task was submitted, if it was submitted through this edge (POST /tasks, Discord). */
   submittedAt: number | undefined;
+  /**
+   * The prompt it was submitted with, when submitted here: the provider tells a task's prompt
+   * only once it is done, and the watch page wants it as its title before.
+   */
+  prompt: string | undefined;
   /** The last time a caller asked (a watcher coming or going, a subscription, a submit). */
   askedAt: number;
   /** The latest snapshot. */
@@ -25,6 +30,7 @@ interface FollowRow extends Record<string, SqlStorageValue> {
   task_id: string;
   started_at: number;
   submitted_at: number | null;
+  prompt: string | null;
   asked_at: number;
   task: string | null;
   error: string | null;
@@ -42,15 +48,18 @@ const FOLLOW_SCHEMA = `CREATE TABLE IF NOT EXISTS follow (
   polled_at INTEGER,
   next_poll_at INTEGER,
   refresh INTEGER NOT NULL DEFAULT 0,
-  submitted_at INTEGER
+  submitted_at INTEGER,
+  prompt TEXT
 )`;
 
 /** Creates the table, or brings one stored by an older version up to date. */
 export function migrateFollow(sql: SqlStorage): void {
   sql.exec(FOLLOW_SCHEMA);
-  if (!sql.exec('SELECT * FROM follow LIMIT 0').columnNames.includes('submitted_at')) {
+  const columns = sql.exec('SELECT * FROM follow LIMIT 0').columnNames;
+  if (!columns.includes('submitted_at')) {
     sql.exec('ALTER TABLE follow ADD COLUMN submitted_at INTEGER');
   }
+  if (!columns.includes('prompt')) sql.exec('ALTER TABLE follow ADD COLUMN prompt TEXT');
 }
 
 /** The follower's task and poll schedule in its SQLite storage. Every write is one statement. */
@@ -68,6 +77,7 @@ export class FollowStore {
       taskId: row.task_id,
       startedAt: row.started_at,
       submittedAt: row.submitted_at ?? undefined,
+      prompt: row.prompt ?? undefined,
       askedAt: row.asked_at,
       task: row.task === null ? undefined : (JSON.parse(row.task) as Task),
       error: row.error === null ? undefined : (JSON.parse(row.error) as WireError),
@@ -97,9 +107,19 @@ export class FollowStore {
     return this.read() as Follow;
   }
 
-  /** The task was submitted at `at`: the earliest such moment is kept. */
-  submitted(at: number): void {
-    this.#sql.exec('UPDATE follow SET submitted_at = MIN(COALESCE(submitted_at, ?), ?)', at, at);
+  /**
+   * The task was submitted at `at`, with `prompt`: the earliest such moment is kept, and the
+   * first prompt told. A prompt longer than the provider takes is cut: this is an RPC's
+   * argument, not a checked request.
+   */
+  submitted(at: number, prompt?: string): void {
+    const kept = prompt?.trim() ? [...prompt.trim()].slice(0, MAX_PROMPT_LENGTH).join('') : null;
+    this.#sql.exec(
+      'UPDATE follow SET submitted_at = MIN(COALESCE(submitted_at, ?), ?), prompt = COALESCE(prompt, ?)',
+      at,
+      at,
+      kept,
+    );
   }
 
   asked(now: number): void {

@@ -47,6 +47,19 @@ export type SubscribeResult =
   /** The task as JSON: `raw` is the provider's own body, which RPC's types cannot describe. */
   | { refused: 'not_found'; task: string };
 
+/** What `POST /tasks` tells the follower of the task it has just submitted. */
+export interface Submit {
+  webhookUrl?: string | undefined;
+  prompt?: string | undefined;
+}
+
+/** Since when a task's time counts, from which event, and its prompt if the edge was told it. */
+export interface TaskOrigin {
+  at: number;
+  submitted: boolean;
+  prompt: string | undefined;
+}
+
 /**
  * One Durable Object per task id (`idFromName(id)`) follows that task for every caller: it
  * polls the provider with alarms on the core's schedule (one query per alarm), keeps the
@@ -112,16 +125,16 @@ export class TaskFollower extends DurableObject<Env> {
   }
 
   /**
-   * A task just submitted through the edge: its submit is noted (the watch page's clock counts
-   * from it), and it is followed to its end when its video is to be kept (VIDEOS) or a webhook
-   * waits for it.
+   * A task just submitted through the edge: its submit and prompt are noted (the watch page's
+   * clock counts from it, its title is the prompt), and it is followed to its end when its
+   * video is to be kept (VIDEOS) or a webhook waits for it.
    */
-  async follow(taskId: string, webhookUrl?: string): Promise<{ webhookId?: string }> {
+  async follow(taskId: string, submit: Submit = {}): Promise<{ webhookId?: string }> {
+    const { webhookUrl, prompt } = submit;
     const now = Date.now();
     const follow = this.#follows.begin(assertTaskId(taskId), now);
-    this.#follows.submitted(now);
-    if (this.env.VIDEOS)
-      this.#jobs.add({ id: ARCHIVE_JOB_ID, kind: archiveJob.name, data: {} }, now);
+    this.#follows.submitted(now, prompt);
+    this.#keepVideo(now);
     const webhook = webhookUrl === undefined ? undefined : this.#addWebhook(webhookUrl, now);
     const keep = Boolean(this.env.VIDEOS) || webhook !== undefined;
     // The task was created a moment ago: its first query can wait one interval.
@@ -171,7 +184,7 @@ export class TaskFollower extends DurableObject<Env> {
       task !== undefined && isTerminalStatus(task.status) && cacheSeconds(task, now) <= 0;
     const data = stale ? { ...job, seenPollAt: follow.polledAt } : job;
     // A `/jimeng create` was submitted moments ago, for this command.
-    if (job.kind === 'create') this.#follows.submitted(job.createdAt);
+    if (job.kind === 'create') this.#follows.submitted(job.createdAt, job.create?.prompt);
     this.#jobs.add({ id: discordJobId(job), kind: discordJob.name, data }, now);
     if (stale) this.#follows.requestRefresh(now);
     else this.#resume(now);
@@ -194,16 +207,32 @@ export class TaskFollower extends DurableObject<Env> {
   }
 
   /**
-   * Since when this task's time is known to count: its submit through this edge, else when it
-   * was first followed here. Undefined when nobody has followed it. Reads only.
+   * A task someone was handed a share link to: with VIDEOS, followed to its end and its video
+   * kept, so the link plays after the provider has forgotten the task even if nobody opened it
+   * meanwhile. A task not known here yet is asked about at once: it may be done already.
    */
-  async since(): Promise<{ at: number; submitted: boolean } | undefined> {
+  async keep(taskId: string): Promise<void> {
+    if (!this.env.VIDEOS) return;
+    const now = Date.now();
+    this.#follows.begin(assertTaskId(taskId), now);
+    this.#keepVideo(now);
+    this.#resume(now);
+    this.#afterChange();
+    await this.#arm();
+  }
+
+  /**
+   * What this follower knows of the task's start: since when its time counts (its submit
+   * through this edge, else when it was first followed here), and the prompt it was submitted
+   * with here. Undefined when nobody has followed it. Reads only.
+   */
+  async origin(): Promise<TaskOrigin | undefined> {
     const follow = this.#follows.read();
     if (!follow) return undefined;
-    const { submittedAt, startedAt } = follow;
+    const { submittedAt, startedAt, prompt } = follow;
     return submittedAt === undefined
-      ? { at: startedAt, submitted: false }
-      : { at: Math.min(submittedAt, startedAt), submitted: true };
+      ? { at: startedAt, submitted: false, prompt }
+      : { at: Math.min(submittedAt, startedAt), submitted: true, prompt };
   }
 
   /**
@@ -380,6 +409,12 @@ export class TaskFollower extends DurableObject<Env> {
       if (jobKinds[job.kind]?.ready(job, view)) this.#jobs.makeDue(job.id, now);
     }
     return view;
+  }
+
+  /** The R2 copy, waiting for `done` (a no-op without VIDEOS, or when it was asked for already). */
+  #keepVideo(now: number): void {
+    if (this.env.VIDEOS)
+      this.#jobs.add({ id: ARCHIVE_JOB_ID, kind: archiveJob.name, data: {} }, now);
   }
 
   #addWebhook(url: string, now: number): SubscribeResult {

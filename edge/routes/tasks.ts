@@ -40,7 +40,10 @@ export const tasksRoute = new Hono<AppEnv>().post('/', createVideoBody, async (c
   const created = { taskId, ...(requestId ? { requestId } : {}) };
   if (!c.env.FOLLOWERS) return c.json(created, 201);
   try {
-    const { webhookId } = await followerFor(c.env, taskId).follow(taskId, webhookUrl);
+    const { webhookId } = await followerFor(c.env, taskId).follow(taskId, {
+      webhookUrl,
+      prompt: options.prompt,
+    });
     return c.json({ ...created, ...(webhookId ? { webhookId } : {}) }, 201);
   } catch {
     // The task exists and is billed: its id must reach the caller whatever happened here.

@@ -3,8 +3,11 @@ import { html } from 'hono/html';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { Hono } from 'hono/tiny';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isTerminalStatus } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
 import { describeError } from '../errors.ts';
+import { keepVideo, keepVideoOf } from '../follower/keep-video.ts';
+import type { TaskOrigin } from '../follower/task-follower.ts';
 import { rateLimit } from '../rate-limit.ts';
 import { isShareSignature } from '../share-link.ts';
 import { taskEvents } from '../task-events.ts';
@@ -20,6 +23,7 @@ import {
   viewOfTask,
   type WatchView,
   watchView,
+  withKnownPrompt,
 } from '../watch/watch-view.ts';
 import { taskVideo } from './video.ts';
 
@@ -57,13 +61,20 @@ const pageHeaders = secureHeaders({
   strictTransportSecurity: 'max-age=15552000',
 });
 
-/** What the page says about a task the link grants: the kept copy first, then the provider. */
+/**
+ * What the page says about a task the link grants: the kept copy first, then the provider (or,
+ * once it has forgotten the task, the end its follower saw). A task not kept yet is handed to
+ * its follower to keep: the page may be the only request the link ever brings (an unfurler
+ * reads the HTML alone), and a video nobody copied is lost with the provider's memory.
+ */
 async function viewOfSharedTask(c: Context<AppEnv>, id: string): Promise<WatchView> {
   const bucket = c.env.VIDEOS;
   // A kept video needs no query: the page works long after the provider forgot the task.
   const stored = bucket ? await storedVideoInfo(bucket, id) : undefined;
   if (stored) return watchView(id, 'done', stored);
   const task = await loadTask(c, id);
+  if (task.status === 'done') keepVideo(c, task);
+  else if (!isTerminalStatus(task.status)) keepVideoOf(c, id);
   const expiresAt = Date.parse(task.videoUrlExpiresAt ?? '');
   if (task.status === 'done' && expiresAt <= Date.now()) {
     return watchView(id, 'gone', task.params ?? {});
@@ -72,19 +83,24 @@ async function viewOfSharedTask(c: Context<AppEnv>, id: string): Promise<WatchVi
 }
 
 /**
- * How long a running task has been going, as far as its follower knows (its submit here, or
- * when it was first followed); from now when nobody has followed it yet.
+ * What the task's follower knows of its start (its submit here and prompt, or when it was first
+ * followed); undefined when nobody has followed it yet, or the follower cannot say.
  */
-async function clockOf(c: Context<AppEnv>, id: string): Promise<WatchClock> {
+function originOf(c: Context<AppEnv>, id: string): Promise<TaskOrigin | undefined> {
   const followers = c.env.FOLLOWERS;
-  const since = await followers
-    ?.get(followers.idFromName(id))
-    .since()
+  if (!followers) return Promise.resolve(undefined);
+  return followers
+    .get(followers.idFromName(id))
+    .origin()
     .catch(() => undefined);
-  if (!since) return { elapsedMs: 0, from: 'first_seen' };
+}
+
+/** How long a running task has been going, as far as its follower knows; from now without one. */
+function clockOf(origin: TaskOrigin | undefined): WatchClock {
+  if (!origin) return { elapsedMs: 0, from: 'first_seen' };
   return {
-    elapsedMs: Math.max(0, Date.now() - since.at),
-    from: since.submitted ? 'submit' : 'first_seen',
+    elapsedMs: Math.max(0, Date.now() - origin.at),
+    from: origin.submitted ? 'submit' : 'first_seen',
   };
 }
 
@@ -95,11 +111,14 @@ async function renderPage(
   sig?: string,
 ) {
   const links = sig === undefined ? undefined : watchLinks(new URL(c.req.url).origin, view.id, sig);
-  const clock = links && isRunning(view.state) ? await clockOf(c, view.id) : undefined;
+  const running = links !== undefined && isRunning(view.state);
+  const origin = running ? await originOf(c, view.id) : undefined;
+  const clock = running ? clockOf(origin) : undefined;
+  const shown = withKnownPrompt(view, origin?.prompt);
   // A running task's page (and its unfurl) changes; a finished one does not for a while.
   c.header('cache-control', view.state === 'done' ? 'private, max-age=300' : 'no-store');
   const nonce = c.get('secureHeadersNonce') ?? '';
-  const page = <WatchPage view={view} links={links} nonce={nonce} clock={clock} />;
+  const page = <WatchPage view={shown} links={links} nonce={nonce} clock={clock} />;
   return c.html(html`<!doctype html>${page}`, status);
 }
 
@@ -125,7 +144,9 @@ export const watchRoute = new Hono<AppEnv>()
   .get('/:id/events', rateLimit({ byIP: true }), async (c) => {
     const id = await sharedTaskId(c);
     if (!id) return c.notFound();
-    return taskEvents(c, id, { render: (task) => JSON.stringify(viewOfTask(task)) });
+    // Asked once for the stream: what the page's title was made from, so no event undoes it.
+    const prompt = (await originOf(c, id))?.prompt;
+    return taskEvents(c, id, { render: (task) => JSON.stringify(viewOfTask(task, prompt)) });
   })
   .get('/:id/video', async (c) => {
     const id = await sharedTaskId(c);

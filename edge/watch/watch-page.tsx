@@ -51,7 +51,8 @@ const UNPLAYABLE = <LineIcon size={48} d={`${FRAME}M3 3l18 18`} />;
 
 /**
  * The generated clips have no speech, and there are no captions to offer: the rule that
- * asks for a caption track does not apply.
+ * asks for a caption track does not apply. The title names the video for a screen reader,
+ * which would otherwise say only "video".
  */
 function Player({ view, links }: { view: WatchView; links: WatchLinks }) {
   return (
@@ -60,6 +61,7 @@ function Player({ view, links }: { view: WatchView; links: WatchLinks }) {
       controls
       playsinline
       preload="metadata"
+      aria-label={view.title}
       src={links.video}
       width={view.width ?? undefined}
       height={view.height ?? undefined}

@@ -37,6 +37,8 @@ export const WATCH_SCRIPT = `(() => {
     const view = JSON.parse(event.data);
     const player = $('player').content.cloneNode(true);
     const video = player.querySelector('video');
+    // The template was named when the page was made, maybe before the prompt was known.
+    video.setAttribute('aria-label', view.title);
     if (view.width && view.height) {
       video.width = view.width;
       video.height = view.height;

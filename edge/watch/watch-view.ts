@@ -63,8 +63,20 @@ const stateByStatus: Record<Task['status'], WatchState> = {
   not_found: 'not_found',
 };
 
-export function viewOfTask(task: Task): WatchView {
-  return watchView(task.id, stateByStatus[task.status], task.params ?? {});
+/** The view of `task`, titled with `knownPrompt` while the provider tells none (see below). */
+export function viewOfTask(task: Task, knownPrompt?: string): WatchView {
+  const view = watchView(task.id, stateByStatus[task.status], task.params ?? {});
+  return withKnownPrompt(view, knownPrompt);
+}
+
+/**
+ * `view` with the prompt the edge was told at the submit (POST /tasks, `/jimeng create`), when
+ * the provider's answer has none: it tells a task's prompt only once the task is done.
+ */
+export function withKnownPrompt(view: WatchView, prompt: string | undefined): WatchView {
+  return view.prompt || !prompt?.trim()
+    ? view
+    : watchView(view.id, view.state, { ...view, prompt });
 }
 
 /** An error on the way to a task, as a page: its words, and the HTTP status of the answer. */

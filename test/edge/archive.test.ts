@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { sampleVideo } from '../../src/simulator/sample-video.ts';
-import { auth, type Harness, sleep, useEdge } from './edge-harness.ts';
+import { auth, type Harness, sleep, untilInR2, useEdge } from './edge-harness.ts';
 
 const kept = useEdge();
 const unkept = useEdge({ videos: false });
 
 const downloads = (h: Harness, id: string) =>
   h.sim.requests.filter((r) => r.path.includes('/video/tos/') && r.path.includes(id)).length;
-
-/** Whether R2 holds the video, read from outside the Worker. */
-async function inR2(h: Harness, id: string): Promise<boolean> {
-  const bucket = await h.edge.miniflare.getR2Bucket('VIDEOS');
-  return (await bucket.head(`videos/${id}.mp4`)) !== null;
-}
-
-async function untilInR2(h: Harness, id: string, ms = 4_000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) {
-    if (await inR2(h, id)) return true;
-  }
-  return false;
-}
 
 const submit = async (h: Harness) => {
   const response = await h.call('/tasks', {

@@ -76,3 +76,17 @@ export async function followerOf(h: Harness, id: string) {
   // What its alarm runs: the Node side has no type for the class in workerd.
   return followers.get(followers.idFromName(id)) as unknown as { runDue(): Promise<void> };
 }
+
+/** Whether R2 holds the video, read from outside the Worker. */
+export async function inR2(h: Harness, id: string): Promise<boolean> {
+  const bucket = await h.edge.miniflare.getR2Bucket('VIDEOS');
+  return (await bucket.head(`videos/${id}.mp4`)) !== null;
+}
+
+/** Whether R2 holds the video within `ms`: the follower copies it after the answer has gone. */
+export async function untilInR2(h: Harness, id: string, ms = 4_000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) {
+    if (await inR2(h, id)) return true;
+  }
+  return false;
+}

@@ -1,16 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { auth, useEdge } from './edge-harness.ts';
-import { SHARE_SECRET, shareLink, under, WATCH_VARS } from './watch-harness.ts';
+import { auth, sleep, untilInR2, useEdge } from './edge-harness.ts';
+import { expectedSig, shareLink, under, WATCH_VARS } from './watch-harness.ts';
 
 const edge = useEdge({ vars: WATCH_VARS });
+const relayed = useEdge({ videos: false, vars: WATCH_VARS });
 const unset = useEdge();
 const weak = useEdge({ vars: { EDGE_SHARE_SECRET: 'short-secret' } });
 const limited = useEdge({ vars: WATCH_VARS, rateLimitPerMinute: 3 });
-
-/** Node's own HMAC, an implementation independent of the Worker's Web Crypto one. */
-const expectedSig = (id: string) =>
-  createHmac('sha256', SHARE_SECRET).update(id).digest('base64url');
 
 describe('GET /task/:id/share', () => {
   it('answers a link to /v/:id at the edge, signed with HMAC-SHA256 of the id (base64url)', async () => {
@@ -22,7 +19,27 @@ describe('GET /task/:id/share', () => {
     expect(link.searchParams.get('sig')).toBe(expectedSig(id));
     // The same link every time: no expiry, nothing random.
     expect((await shareLink(edge, id)).href).toBe(link.href);
-    expect(edge.queriesFor(id)).toBe(0);
+  });
+
+  it('keeps the video of a running task it links to: the page plays after the provider forgot it, though nobody opened the link', async () => {
+    const id = edge.sim.addTask({ durationMs: 300, prompt: 'A heron takes off' });
+    const link = await shareLink(edge, id);
+    expect(await untilInR2(edge, id)).toBe(true);
+    edge.sim.reset(); // 12 hours later: the provider answers not_found
+    const page = await edge.call(under(link, ''));
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<h1 id="title">A heron takes off</h1>');
+    expect(html).toContain('>Ready</p>');
+    expect(html).toContain('<video');
+    expect((await edge.call(under(link, '/video'))).status).toBe(200);
+  });
+
+  it('without R2 the link asks nothing of the provider: there is nothing to keep', async () => {
+    const id = relayed.sim.addTask({ durationMs: 60_000 });
+    await shareLink(relayed, id);
+    await sleep(300);
+    expect(relayed.queriesFor(id)).toBe(0);
   });
 
   it('needs a caller key, and a valid id', async () => {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { expect } from 'vitest';
 import { auth, type Harness } from './edge-harness.ts';
 
@@ -21,3 +22,15 @@ export async function shareLink(edge: Harness, id: string): Promise<URL> {
 export function under(link: URL, path: string, query = ''): string {
   return `${link.pathname}${path}${link.search}${query}`;
 }
+
+/**
+ * A link to `id` signed here: a link the edge handed out some other way
+ * (the Worker's Discord reply, an older share), so nothing in the test asked `/share` for it.
+ */
+export function signedLink(edge: Harness, id: string): URL {
+  return new URL(`/v/${id}?sig=${expectedSig(id)}`, edge.edge.url);
+}
+
+/** Node's own HMAC, an implementation independent of the Worker's Web Crypto one. */
+export const expectedSig = (id: string) =>
+  createHmac('sha256', SHARE_SECRET).update(id).digest('base64url');

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_VIDEO_PARAMS, sampleVideo } from '../../src/simulator/sample-video.ts';
-import { auth, sleep, TOKEN, useEdge } from './edge-harness.ts';
-import { SHARE_SECRET, shareLink, under, WATCH_VARS } from './watch-harness.ts';
+import { auth, sleep, TOKEN, untilInR2, useEdge } from './edge-harness.ts';
+import { SHARE_SECRET, shareLink, signedLink, under, WATCH_VARS } from './watch-harness.ts';
 
 const edge = useEdge({ vars: WATCH_VARS }, { durationMs: 300 });
 const unkept = useEdge({ videos: false, vars: WATCH_VARS }, { urlTtlMs: -60_000 });
@@ -45,6 +45,8 @@ describe('the watch page of a finished task', () => {
     expect(video).toContain('preload="metadata"');
     expect(video).toContain(`src="${link.origin}${under(link, '/video')}"`);
     expect(video).toContain('width="320" height="180"'); // the task's params: the sample's size
+    // Its accessible name: a screen reader says what the video is, not just "video".
+    expect(video).toContain(`aria-label="${escaped}"`);
     expect(html).toContain(`href="${link.origin}${under(link, '/video', '&amp;download=1')}"`);
     expect(html).toMatch(/<p id="label" role="status" aria-live="polite">Ready<\/p>/);
     expect(html).not.toContain('<script');
@@ -130,6 +132,21 @@ describe('the watch page of a finished task', () => {
     expect(new Uint8Array(await video.arrayBuffer())).toEqual(sampleVideo());
     expect(edge.sim.requests).toHaveLength(0);
   });
+
+  it('opened once, by an unfurler that reads only the HTML, it keeps the video for when the provider has forgotten the task', async () => {
+    const id = edge.sim.addTask({ durationMs: 0, prompt: 'A kite over the dunes' });
+    const link = signedLink(edge, id); // handed out earlier: nothing here asked /share
+    expect((await page(edge, link)).response.status).toBe(200);
+    expect(await untilInR2(edge, id)).toBe(true);
+    edge.sim.reset(); // 12 hours later: the provider answers not_found
+    const { response, html } = await page(edge, link);
+    expect(response.status).toBe(200);
+    expect(html).toContain('<h1 id="title">A kite over the dunes</h1>');
+    expect(html).toMatch(/<p id="label" role="status" aria-live="polite">Ready<\/p>/);
+    expect(html).toContain('<video');
+    const video = await edge.call(under(link, '/video'));
+    expect(new Uint8Array(await video.arrayBuffer())).toEqual(sampleVideo());
+  });
 });
 
 describe('the watch page of a running task', () => {
@@ -183,15 +200,45 @@ describe('the running page’s clock: the task’s time, never the page’s', ()
     expect(queries).toHaveLength(1); // the page's own
   });
 
+  it('a task submitted here is titled with its prompt while it runs: page, unfurl and stream', async () => {
+    const prompt = 'A "slow" river & its dawn';
+    const created = await relayed.call('/tasks', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt }),
+    });
+    const { taskId } = await created.json();
+    const link = await shareLink(relayed, taskId);
+    const { html } = await page(relayed, link);
+    expect(html).toContain('Waiting in the queue');
+    const escaped = 'A &quot;slow&quot; river &amp; its dawn';
+    expect(html).toContain(`<title>${escaped} · Jimeng video</title>`);
+    expect(html).toContain(`<h1 id="title">${escaped}</h1>`);
+    expect(meta(html, 'og:title')).toBe(prompt);
+    expect(meta(html, 'twitter:title')).toBe(prompt);
+    expect(meta(html, 'og:description')).toMatch(/^Still being made/);
+    // The stream's view replaces the page's title: it must not put the placeholder back.
+    const events = await fetch(`${link.origin}${under(link, '/events')}`);
+    const reader = events.body?.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!/data: .*\n/.test(text)) text += (await reader?.read())?.value ?? '';
+    await reader?.cancel();
+    expect(JSON.parse(/data: (.*)\n/.exec(text)?.[1] ?? '{}')).toMatchObject({
+      state: 'queued',
+      title: prompt,
+    });
+  });
+
   it('a task submitted elsewhere counts from when this edge first followed it, and says so', async () => {
     const id = edge.sim.addTask({ durationMs: 60_000 });
+    // Handing out the link started its follower, which keeps the video (R2).
     const link = await shareLink(edge, id);
-    expect(clock((await page(edge, link)).html)).toMatchObject({
-      ms: 0,
-      words: 'since first seen',
-    });
-    // The page's stream is what follows it.
-    const events = await edge.call(under(link, '/events'));
+    const first = clock((await page(edge, link)).html);
+    expect(first.ms).toBeLessThan(1_000);
+    expect(first.words).toBe('since first seen');
+    // The page's stream is what follows it. Fetched, not `call`ed: `call` reads a copy of the
+    // body to its end, which a running task's stream reaches only after many seconds.
+    const events = await fetch(`${link.origin}${under(link, '/events')}`);
     const reader = events.body?.getReader();
     await reader?.read();
     await reader?.cancel();
@@ -234,10 +281,11 @@ describe('tasks that will not play, in words that say what to do', () => {
   });
 
   it('a provider that does not answer: its status, and "reload in a minute"', async () => {
-    const id = edge.sim.addTask({ durationMs: 60_000 });
-    const link = await shareLink(edge, id);
-    edge.sim.fault({ route: 'task', kind: 'html', status: 502 });
-    const { response, html } = await page(edge, link);
+    // Without R2: there, the link's follower would ask the provider too, and meet the fault first.
+    const id = relayed.sim.addTask({ durationMs: 60_000 });
+    const link = await shareLink(relayed, id);
+    relayed.sim.fault({ route: 'task', kind: 'html', status: 502 });
+    const { response, html } = await page(relayed, link);
     expect(response.status).toBe(502);
     expect(html).toContain('The provider is not answering');
     expect(html).toContain('reload this page in a minute');
