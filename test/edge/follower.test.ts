@@ -108,14 +108,14 @@ describe('TaskFollower: one poll schedule per task', () => {
     const followers = await Promise.all(
       ['A fox in the snow', 'A fox in the snow [fail]'].map(async (prompt) => {
         const follower = (await followerOf(brief, await submit(prompt))) as unknown as {
-          since(): Promise<unknown>;
+          origin(): Promise<unknown>;
         };
-        expect(await follower.since()).toBeDefined();
+        expect(await follower.origin()).toBeDefined();
         return follower;
       }),
     );
     await sleep(1_000);
     // Its storage is gone: the copy of a video that never came held the failed one forever.
-    for (const follower of followers) expect(await follower.since()).toBeUndefined();
+    for (const follower of followers) expect(await follower.origin()).toBeUndefined();
   });
 });
