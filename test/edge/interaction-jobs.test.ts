@@ -321,10 +321,14 @@ describe('the final answer', () => {
 });
 
 describe('exactly once, though alarms are at-least-once', () => {
-  it('a settle repeated after a crash between the post and forgetting the job reads the reply and posts nothing', async () => {
+  /**
+   * A job whose final post goes out at `postAt` (ms after setup), then the isolate is evicted
+   * before the job is forgotten; `resume(after)` settles the stored copy `after` ms later.
+   */
+  async function crashAfterPost(postAt: number) {
     let crash = true;
     const stored = new Map<string, InteractionJob>();
-    const { jobs, job, advance, calls, logs } = setup({
+    const setupResult = setup({
       overrides: {
         save: async (j) => {
           stored.set(j.id, structuredClone(j));
@@ -334,37 +338,32 @@ describe('exactly once, though alarms are at-least-once', () => {
         },
       },
     });
+    const { jobs, job, advance } = setupResult;
     const task = await doneTask(job.taskId ?? '');
-    advance(1_000);
+    advance(postAt);
     await expect(jobs.settle([job], { done: task })).rejects.toThrow('isolate evicted');
     crash = false;
-    const again = stored.get(job.id) as InteractionJob;
-    expect(again.phase).toBe('delivering');
-    await jobs.settle([again], { done: task });
+    const resume = async (after: number) => {
+      advance(after);
+      const again = stored.get(job.id) as InteractionJob;
+      expect(again.phase).toBe('delivering');
+      await jobs.settle([again], { done: task });
+    };
+    return { ...setupResult, resume };
+  }
+
+  it('a settle repeated after a crash between the post and forgetting the job reads the reply and posts nothing', async () => {
+    const { resume, calls, logs } = await crashAfterPost(1_000);
+    await resume(0);
     expect(edits(calls()).filter((r) => r.files.length > 0)).toHaveLength(1);
     expect(logs.join('\n')).toContain('event=job_already_delivered');
   });
 
   it('the same crash in the last minute of the token: the reply is still read, nothing is posted in the channel', async () => {
-    let crash = true;
-    const stored = new Map<string, InteractionJob>();
-    const { jobs, job, advance, calls, logs } = setup({
-      overrides: {
-        save: async (j) => {
-          stored.set(j.id, structuredClone(j));
-        },
-        remove: async () => {
-          if (crash) throw new Error('isolate evicted');
-        },
-      },
-    });
-    const task = await doneTask(job.taskId ?? '');
-    advance(13 * MIN + 50_000); // the final edit goes out just before the margin
-    await expect(jobs.settle([job], { done: task })).rejects.toThrow('isolate evicted');
-    crash = false;
-    advance(20_000); // resumed inside the last minute: no more uploads, but a read is fine
-    const again = stored.get(job.id) as InteractionJob;
-    await jobs.settle([again], { done: task });
+    // The final edit goes out just before the margin; resumed inside the last minute, where
+    // no upload starts but a read is fine.
+    const { resume, calls, logs } = await crashAfterPost(13 * MIN + 50_000);
+    await resume(20_000);
     expect(calls().filter((r) => r.files.length > 0)).toHaveLength(1);
     expect(logs.join('\n')).toContain('event=job_already_delivered');
   });
