@@ -11,10 +11,14 @@
 // The rig: the Worker that serves the watchers runs in one workerd process, the TaskFollower
 // objects and the R2 bucket they copy into in a second one (`followersApart`, reached through
 // Miniflare's dev registry), as on Cloudflare, where an object does not share an isolate with
-// the requests of its watchers. In one process (FOLLOWER_BENCH_ONE_PROCESS=1, Miniflare's
-// usual rig) the copy's R2 requests wait on the same thread behind the Worker's fan-out to a
-// thousand watchers. Still unlike Cloudflare: the Worker side is one process on one thread,
-// and every process here shares the machine's cores with the watchers, simulator and receiver.
+// the requests of its watchers. FOLLOWER_BENCH_ONE_PROCESS=1 runs Miniflare's usual rig, all in
+// one process on one thread: there the copy's R2 requests, hence the webhooks, wait behind the
+// Worker's fan-out to a thousand watchers. Neither rig is Cloudflare: in both, the thousand
+// watchers' requests share one Worker thread, and apart, each watcher's stream also crosses
+// workerd's debug-port RPC through a proxy object Miniflare runs on that thread, so the SSE
+// times at 1,000 watchers are slower apart than in one process: they measure the rig's one
+// Worker thread more than the follower. Every process here also shares the machine's cores
+// with the watchers, the simulator and the receiver.
 import { randomBytes } from 'node:crypto';
 import { startEdge } from '../../edge/dev.ts';
 import { acceleratedClock, pollDelayMs } from '../../src/index.ts';
