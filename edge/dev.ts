@@ -1,4 +1,6 @@
 // Node side: runs the Worker in real workerd through Miniflare, for `npm start`, tests and benches.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
@@ -45,6 +47,14 @@ export interface StartEdgeOptions {
    * closed anything. Its exit hook stays: workerd is still killed when the process exits.
    */
   callerHandlesSignals?: boolean;
+  /**
+   * Run the TaskFollower objects, with an R2 bucket of their own, in a second workerd process,
+   * reached through Miniflare's dev registry (workerd's debug port: fetch and RPC), as on
+   * Cloudflare, where an object does not share an isolate with the requests of its watchers.
+   * For benchmarks: the Worker's own VIDEOS is then another, empty bucket, so its `archived`
+   * and `/video` do not see the followers' copies. Default: one process.
+   */
+  followersApart?: boolean;
 }
 
 export interface RunningEdge {
@@ -122,11 +132,63 @@ export async function edgeWorkerOptions(options: StartEdgeOptions) {
   } satisfies MiniflareOptions;
 }
 
+/** The worker's name in the dev registry when the followers run apart (`followersApart`). */
+const FOLLOWERS_WORKER = 'jimeng-task-followers';
+
 /** Runs the edge Worker in workerd on 127.0.0.1 (in-memory R2 unless `videos: false`). */
 export async function startEdge(options: StartEdgeOptions): Promise<RunningEdge> {
+  if (!options.followersApart || options.followers === false) return startMiniflare(options, {});
+  const registry = await mkdtemp(join(tmpdir(), 'jimeng-dev-registry-'));
+  const removeRegistry = () => rm(registry, { recursive: true, force: true });
+  let followers: RunningEdge | undefined;
+  try {
+    followers = await startMiniflare(
+      {
+        ...options,
+        port: 0,
+        ...(options.persist ? { persist: join(options.persist, 'followers') } : {}),
+      },
+      { name: FOLLOWERS_WORKER, unsafeDevRegistryPath: registry },
+    );
+    const worker = await startMiniflare(options, {
+      name: 'jimeng-task',
+      unsafeDevRegistryPath: registry,
+      // Miniflare swaps a binding to a class of a worker it does not run for a proxy that
+      // reaches the object in the registered process.
+      followers: { className: 'TaskFollower', scriptName: FOLLOWERS_WORKER, useSQLite: true },
+    });
+    const apart = followers;
+    return {
+      ...worker,
+      async close() {
+        await worker.close();
+        await apart.close();
+        await removeRegistry();
+      },
+    };
+  } catch (error) {
+    await followers?.close();
+    await removeRegistry();
+    throw error;
+  }
+}
+
+/** One workerd process running the Worker; `extra` names it and rebinds FOLLOWERS. */
+async function startMiniflare(
+  options: StartEdgeOptions,
+  extra: {
+    name?: string;
+    unsafeDevRegistryPath?: string;
+    followers?: { className: string; scriptName: string; useSQLite: boolean };
+  },
+): Promise<RunningEdge> {
   const output = heldRuntimeOutput(options.onLog);
+  const { followers, ...core } = extra;
+  const base = await edgeWorkerOptions(options);
   const config = {
-    ...(await edgeWorkerOptions(options)),
+    ...base,
+    ...core,
+    ...(followers ? { durableObjects: { ...base.durableObjects, FOLLOWERS: followers } } : {}),
     host: '127.0.0.1',
     port: options.port ?? 0,
     handleRuntimeStdio: output.handle,
