@@ -74,7 +74,20 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export async function followerOf(h: Harness, id: string) {
   const followers = await h.edge.miniflare.getDurableObjectNamespace('FOLLOWERS');
   // What its alarm runs: the Node side has no type for the class in workerd.
-  return followers.get(followers.idFromName(id)) as unknown as { runDue(): Promise<void> };
+  return followers.get(followers.idFromName(id)) as unknown as {
+    runDue(): Promise<void>;
+    origin(): Promise<unknown>;
+    settled(): Promise<unknown>;
+  };
+}
+
+/** Resolves once the follower of `id` has seen the task end (it queries nothing after that). */
+export async function untilFollowerSettled(h: Harness, id: string, ms = 4_000): Promise<void> {
+  const follower = await followerOf(h, id);
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) {
+    if (await follower.settled()) return;
+  }
+  throw new Error(`the follower of ${id} did not see its end within ${ms} ms`);
 }
 
 /** Whether R2 holds the video, read from outside the Worker. */

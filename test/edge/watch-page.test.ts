@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_VIDEO_PARAMS, sampleVideo } from '../../src/simulator/sample-video.ts';
-import { auth, sleep, TOKEN, untilInR2, useEdge } from './edge-harness.ts';
+import { auth, sleep, TOKEN, untilFollowerSettled, untilInR2, useEdge } from './edge-harness.ts';
 import { SHARE_SECRET, shareLink, signedLink, under, WATCH_VARS } from './watch-harness.ts';
 
 const edge = useEdge({ vars: WATCH_VARS }, { durationMs: 300 });
@@ -122,6 +122,8 @@ describe('the watch page of a finished task', () => {
     const id = edge.sim.addTask({ durationMs: 0, prompt: 'A lighthouse at dusk' });
     const link = await shareLink(edge, id);
     await (await edge.call(under(link, '/video'))).arrayBuffer(); // kept in R2 now
+    // The link had the task's follower follow it: its query must not land after the reset.
+    await untilFollowerSettled(edge, id);
     edge.sim.reset(); // the provider forgets everything
     const { response, html } = await page(edge, link);
     expect(response.status).toBe(200);
