@@ -47,7 +47,8 @@ export type JobOutcome<Data> =
   | { status: 'wait'; data?: Data; at?: number | undefined }
   | {
       status: 'drop';
-      error: string /** Not a failure: nothing is left to do (not logged). */;
+      error: string;
+      /** Not a failure: nothing is left to do (not logged). */
       expected?: true;
     };
 

@@ -47,6 +47,12 @@ export type SubscribeResult =
   /** The task as JSON: `raw` is the provider's own body, which RPC's types cannot describe. */
   | { refused: 'not_found'; task: string };
 
+/**
+ * An end the provider answered with (`done`, `failed`): kept when the provider later forgets
+ * the task, since its `not_found` then says nothing new about it.
+ */
+const isSeenEnd = (task: Task) => task.status === 'done' || task.status === 'failed';
+
 /** What `POST /tasks` tells the follower of the task it has just submitted. */
 export interface Submit {
   webhookUrl?: string | undefined;
@@ -242,8 +248,7 @@ export class TaskFollower extends DurableObject<Env> {
    */
   async settled(): Promise<EdgeTask | undefined> {
     const task = this.#follows.read()?.task;
-    if (task?.status !== 'done' && task?.status !== 'failed') return undefined;
-    return edgeTask(task, this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done');
+    return task && isSeenEnd(task) ? edgeTask(task, this.#archived()) : undefined;
   }
 
   override async alarm(): Promise<void> {
@@ -303,15 +308,19 @@ export class TaskFollower extends DurableObject<Env> {
       task: follow?.task,
       error: follow?.error,
       polledAt: follow?.polledAt,
-      archived: this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done',
+      archived: this.#archived(),
       pending: (kind) => this.#jobs.pending(kind),
     };
   }
 
   /** The task as the edge shows it, rendered once for every watcher it goes to. */
   #render(task: Task): RenderedTask {
-    const archived = this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done';
-    return renderTask(edgeTask(task, archived), this.#upstream().redact);
+    return renderTask(edgeTask(task, this.#archived()), this.#upstream().redact);
+  }
+
+  /** Whether the video is kept in R2: the copy has succeeded. */
+  #archived(): boolean {
+    return this.#jobs.get(ARCHIVE_JOB_ID)?.state === 'done';
   }
 
   #poll(): Promise<void> {
@@ -332,8 +341,7 @@ export class TaskFollower extends DurableObject<Env> {
       const answer = await client.getTask(follow.taskId);
       // The provider forgets a task after 12 hours; the end seen here stays what it was.
       const seen = follow.task;
-      const kept = seen?.status === 'done' || seen?.status === 'failed';
-      const task = kept && answer.status === 'not_found' ? seen : answer;
+      const task = seen && isSeenEnd(seen) && answer.status === 'not_found' ? seen : answer;
       this.#follows.saveTask(task, Date.now());
       update = { type: 'task', task: this.#render(task), polled: true };
     } catch (error) {

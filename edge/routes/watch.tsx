@@ -6,6 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isTerminalStatus } from '../../src/index.ts';
 import type { AppEnv } from '../env.ts';
 import { describeError } from '../errors.ts';
+import { followerFor } from '../follower/follower-stub.ts';
 import { keepVideo, keepVideoOf } from '../follower/keep-video.ts';
 import type { TaskOrigin } from '../follower/task-follower.ts';
 import { rateLimit } from '../rate-limit.ts';
@@ -87,10 +88,8 @@ async function viewOfSharedTask(c: Context<AppEnv>, id: string): Promise<WatchVi
  * followed); undefined when nobody has followed it yet, or the follower cannot say.
  */
 function originOf(c: Context<AppEnv>, id: string): Promise<TaskOrigin | undefined> {
-  const followers = c.env.FOLLOWERS;
-  if (!followers) return Promise.resolve(undefined);
-  return followers
-    .get(followers.idFromName(id))
+  if (!c.env.FOLLOWERS) return Promise.resolve(undefined);
+  return followerFor(c.env, id)
     .origin()
     .catch(() => undefined);
 }
