@@ -81,12 +81,18 @@ export async function followerOf(h: Harness, id: string) {
   };
 }
 
+/** Whether `check` holds within `ms`, asked every 50 ms: for what happens after an answer. */
+async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) {
+    if (await check()) return true;
+  }
+  return false;
+}
+
 /** Resolves once the follower of `id` has seen the task end (it queries nothing after that). */
 export async function untilFollowerSettled(h: Harness, id: string, ms = 4_000): Promise<void> {
   const follower = await followerOf(h, id);
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) {
-    if (await follower.settled()) return;
-  }
+  if (await eventually(async () => (await follower.settled()) !== undefined, ms)) return;
   throw new Error(`the follower of ${id} did not see its end within ${ms} ms`);
 }
 
@@ -97,9 +103,6 @@ export async function inR2(h: Harness, id: string): Promise<boolean> {
 }
 
 /** Whether R2 holds the video within `ms`: the follower copies it after the answer has gone. */
-export async function untilInR2(h: Harness, id: string, ms = 4_000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) {
-    if (await inR2(h, id)) return true;
-  }
-  return false;
+export function untilInR2(h: Harness, id: string, ms = 4_000): Promise<boolean> {
+  return eventually(() => inR2(h, id), ms);
 }
